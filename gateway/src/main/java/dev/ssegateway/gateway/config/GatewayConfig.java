@@ -1,0 +1,146 @@
+package dev.ssegateway.gateway.config;
+
+import java.net.InetAddress;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The settings of one node, read once at start from environment variables (or from a map in
+ * tests). A bad value stops the node at start with a message naming the variable, rather than
+ * surfacing later as odd behaviour.
+ */
+public final class GatewayConfig {
+  private final Map<Setting, String> values;
+  private final boolean publishKeyGenerated;
+
+  private GatewayConfig(Map<Setting, String> values, boolean publishKeyGenerated) {
+    this.values = values;
+    this.publishKeyGenerated = publishKeyGenerated;
+  }
+
+  public static GatewayConfig fromEnvironment() {
+    return from(System.getenv());
+  }
+
+  /** Reads settings from {@code env} (keys are environment variable names); blank means unset. */
+  public static GatewayConfig from(Map<String, String> env) {
+    Map<Setting, String> values = new HashMap<>();
+    for (Setting s : Setting.values()) {
+      String v = env.get(s.env());
+      if (v != null && !v.isBlank()) {
+        values.put(s, v.trim());
+      } else if (s.defaultValue() != null) {
+        values.put(s, s.defaultValue());
+      }
+    }
+    boolean generated = false;
+    if (!values.containsKey(Setting.PUBLISH_KEY)) {
+      values.put(Setting.PUBLISH_KEY, randomKey());
+      generated = true;
+    }
+    if (!values.containsKey(Setting.NODE_ID)) {
+      values.put(Setting.NODE_ID, hostname() + "-" + randomKey().substring(0, 6));
+    }
+    GatewayConfig config = new GatewayConfig(values, generated);
+    config.validate();
+    return config;
+  }
+
+  private void validate() {
+    intValue(Setting.HTTP_PORT, 0, 65535);
+    intValue(Setting.CLUSTER_PORT, 1, 65535);
+    intValue(Setting.HISTORY_SIZE, 1, 10_000_000);
+    longValue(Setting.HISTORY_TTL_MS, 0, Long.MAX_VALUE);
+    intValue(Setting.MAX_DATA_BYTES, 1, 16 * 1024 * 1024);
+    intValue(Setting.MAX_TOPICS, 1, 1024);
+    longValue(Setting.HEARTBEAT_MS, 100, 3_600_000);
+    longValue(Setting.RETRY_MS, 0, 86_400_000);
+    intValue(Setting.CLIENT_QUEUE_BYTES, 1024, Integer.MAX_VALUE);
+    longValue(Setting.STATS_INTERVAL_MS, 50, 600_000);
+    longValue(Setting.DRAIN_MS, 0, 3_600_000);
+    if (values.containsKey(Setting.EVENT_LOOPS)) {
+      intValue(Setting.EVENT_LOOPS, 1, 1024);
+    }
+    String mode = string(Setting.REDIS_MODE);
+    if (!List.of("standalone", "cluster", "sentinel").contains(mode)) {
+      throw new IllegalArgumentException(
+          Setting.REDIS_MODE.env() + " must be standalone, cluster or sentinel, not '" + mode + "'");
+    }
+  }
+
+  public String string(Setting s) {
+    return values.get(s);
+  }
+
+  public boolean isSet(Setting s) {
+    return values.containsKey(s);
+  }
+
+  public int intValue(Setting s) {
+    return Integer.parseInt(values.get(s));
+  }
+
+  public long longValue(Setting s) {
+    return Long.parseLong(values.get(s));
+  }
+
+  /** Comma-separated list, empty when unset. */
+  public List<String> list(Setting s) {
+    String v = values.get(s);
+    if (v == null) {
+      return List.of();
+    }
+    return Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+  }
+
+  public boolean publishKeyGenerated() {
+    return publishKeyGenerated;
+  }
+
+  public int eventLoops() {
+    return isSet(Setting.EVENT_LOOPS)
+        ? intValue(Setting.EVENT_LOOPS)
+        : Runtime.getRuntime().availableProcessors();
+  }
+
+  public String nodeId() {
+    return string(Setting.NODE_ID);
+  }
+
+  private int intValue(Setting s, int min, int max) {
+    long v = longValue(s, min, max);
+    return (int) v;
+  }
+
+  private long longValue(Setting s, long min, long max) {
+    String raw = values.get(s);
+    long v;
+    try {
+      v = Long.parseLong(raw);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(s.env() + " must be a whole number, not '" + raw + "'");
+    }
+    if (v < min || v > max) {
+      throw new IllegalArgumentException(s.env() + " must be between " + min + " and " + max + ", not " + v);
+    }
+    return v;
+  }
+
+  private static String randomKey() {
+    byte[] bytes = new byte[24];
+    new SecureRandom().nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
+  }
+
+  private static String hostname() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      return "node";
+    }
+  }
+}

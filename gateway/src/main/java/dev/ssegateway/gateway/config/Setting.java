@@ -1,0 +1,72 @@
+package dev.ssegateway.gateway.config;
+
+/**
+ * Every setting of a gateway node: its environment variable, its default and what it means.
+ *
+ * <p>This enum is the single list the README's settings table and the Helm chart are checked
+ * against (see SettingsDocumentedTest and the chart tests), so a setting cannot be added in one
+ * place and forgotten in the others. A default of {@code null} means "unset", with the meaning
+ * given in the description.
+ */
+public enum Setting {
+  HTTP_PORT("SSE_HTTP_PORT", "8080", "Port for clients, publishers, health and metrics."),
+  HTTP_HOST("SSE_HTTP_HOST", "0.0.0.0", "Address the HTTP server binds to."),
+  NODE_ID("SSE_NODE_ID", null, "Name of this node in /stats, metrics and logs. Unset: hostname plus a random suffix."),
+  EVENT_LOOPS("SSE_EVENT_LOOPS", null, "Event loops serving connections. Unset: one per CPU core."),
+
+  REDIS_URL("SSE_REDIS_URL", null,
+      "Redis connection string (redis://[:password@]host:port[/db]); comma-separated seeds in cluster"
+          + " and sentinel modes. Unset: the embedded memory broker (single node, dev mode)."),
+  REDIS_MODE("SSE_REDIS_MODE", "standalone", "standalone, cluster (sharded pub/sub) or sentinel."),
+  REDIS_MASTER("SSE_REDIS_MASTER", "mymaster", "Master name in sentinel mode."),
+  REDIS_PREFIX("SSE_REDIS_PREFIX", "sse:", "Prefix of every Redis key and channel the gateway uses."),
+
+  HISTORY_SIZE("SSE_HISTORY_SIZE", "1000", "Events kept per topic for resume (Last-Event-ID)."),
+  HISTORY_TTL_MS("SSE_HISTORY_TTL_MS", "3600000", "Maximum age of kept events, in milliseconds."),
+
+  CLUSTER_NAME("SSE_CLUSTER_NAME", "sse-gateway", "Hazelcast cluster name; nodes join only their own cluster."),
+  CLUSTER_PORT("SSE_CLUSTER_PORT", "5701", "Hazelcast member port."),
+  CLUSTER_MEMBERS("SSE_CLUSTER_MEMBERS", null,
+      "Comma list of host:port of other members (TCP-IP join). Unset: this node runs alone."),
+  CLUSTER_DNS("SSE_CLUSTER_DNS", null,
+      "Kubernetes headless Service DNS name for Hazelcast discovery (instead of SSE_CLUSTER_MEMBERS)."),
+
+  PUBLISH_KEY("SSE_PUBLISH_KEY", null,
+      "Static bearer key for POST /publish. Unset: a random key is generated and printed once in the log."),
+  MAX_DATA_BYTES("SSE_MAX_DATA_BYTES", "65536", "Largest event data accepted by POST /publish, in UTF-8 bytes (413 above)."),
+  MAX_TOPICS("SSE_MAX_TOPICS", "16", "Most topics one connection may subscribe to."),
+
+  CORS_ORIGINS("SSE_CORS_ORIGINS", null,
+      "Comma list of origins allowed by CORS, with credentials. Unset: no cross-origin access."),
+  HEARTBEAT_MS("SSE_HEARTBEAT_MS", "15000", "Interval of heartbeat comments on idle streams."),
+  RETRY_MS("SSE_RETRY_MS", "3000", "Reconnect delay hint sent to clients in the retry: field."),
+  CLIENT_QUEUE_BYTES("SSE_CLIENT_QUEUE_BYTES", "262144",
+      "Bytes queued for one client before it is disconnected as a slow consumer (it can resume)."),
+  STATS_INTERVAL_MS("SSE_STATS_INTERVAL_MS", "1000", "How often a node publishes its counts to the cluster."),
+  DRAIN_MS("SSE_DRAIN_MS", "20000",
+      "On SIGTERM, the window over which connections are closed in paced waves before exit."),
+  LOG_FORMAT("SSE_LOG_FORMAT", "text", "text, or json for one JSON object per log line.");
+
+  private final String env;
+  private final String defaultValue;
+  private final String description;
+
+  Setting(String env, String defaultValue, String description) {
+    this.env = env;
+    this.defaultValue = defaultValue;
+    this.description = description;
+  }
+
+  public String env() {
+    return env;
+  }
+
+  /** The default as written in the README, or null when unset by default. */
+  public String defaultValue() {
+    return defaultValue;
+  }
+
+  public String description() {
+    return description;
+  }
+}
