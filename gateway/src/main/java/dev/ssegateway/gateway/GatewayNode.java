@@ -1,0 +1,134 @@
+package dev.ssegateway.gateway;
+
+import dev.ssegateway.gateway.broker.Broker;
+import dev.ssegateway.gateway.broker.memory.MemoryBroker;
+import dev.ssegateway.gateway.broker.redis.RedisBroker;
+import dev.ssegateway.gateway.cluster.NodeReport;
+import dev.ssegateway.gateway.cluster.hazelcast.HazelcastClusterState;
+import dev.ssegateway.gateway.cluster.hazelcast.HazelcastConfigFactory;
+import dev.ssegateway.gateway.config.GatewayConfig;
+import dev.ssegateway.gateway.config.Setting;
+import dev.ssegateway.gateway.http.HttpVerticle;
+import dev.ssegateway.gateway.http.NodeServices;
+import dev.ssegateway.gateway.http.Readiness;
+import dev.ssegateway.gateway.hub.Hub;
+import dev.ssegateway.gateway.metrics.GatewayMetrics;
+import io.vertx.core.Context;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One gateway node: its Vert.x, its Hazelcast member, its broker, its hub and HTTP verticles.
+ * Several nodes can run in one JVM (the tests do), each fully separate.
+ */
+public final class GatewayNode {
+  private static final Logger log = LoggerFactory.getLogger(GatewayNode.class);
+
+  private final GatewayConfig config;
+  private final Vertx vertx;
+  private final GatewayMetrics metrics;
+  private final Broker broker;
+  private final Hub hub;
+  private HazelcastClusterState cluster;
+  private Readiness readiness;
+  private NodeServices services;
+  private String deploymentId;
+  private long reportTimer = -1;
+
+  private GatewayNode(GatewayConfig config) {
+    this.config = config;
+    this.vertx = Vertx.builder()
+        .with(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(config.eventLoops()))
+        .build();
+    this.metrics = new GatewayMetrics(config.nodeId());
+    // The hub and the broker's subscriber share one context: messages reach the hub without a hop.
+    Context hubContext = vertx.getOrCreateContext();
+    this.broker = config.isSet(Setting.REDIS_URL)
+        ? new RedisBroker(vertx, hubContext, config, metrics)
+        : new MemoryBroker(config.intValue(Setting.HISTORY_SIZE), config.longValue(Setting.HISTORY_TTL_MS));
+    this.hub = new Hub(hubContext, broker, metrics);
+  }
+
+  public static Future<GatewayNode> start(GatewayConfig config) {
+    GatewayNode node = new GatewayNode(config);
+    return node.startParts().map(node).recover(e -> node.vertx.close().transform(x -> Future.failedFuture(e)));
+  }
+
+  private Future<Void> startParts() {
+    long reportTtl = Math.max(5000, config.longValue(Setting.STATS_INTERVAL_MS) * 5);
+    return HazelcastClusterState.start(vertx, HazelcastConfigFactory.create(config), reportTtl)
+        .compose(c -> {
+          cluster = c;
+          readiness = new Readiness(broker, cluster);
+          services = new NodeServices(config, hub, broker, cluster, metrics, readiness);
+          metrics.gauge("sse.cluster.members", "Members of this node's Hazelcast cluster", c::memberCount);
+          return broker.start(hub);
+        })
+        .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(services),
+            new DeploymentOptions().setInstances(config.eventLoops())))
+        .map(id -> {
+          deploymentId = id;
+          reportTimer = vertx.setPeriodic(config.longValue(Setting.STATS_INTERVAL_MS), t -> report());
+          report();
+          return null;
+        });
+  }
+
+  private void report() {
+    hub.topicCounts().compose(counts -> hub.lastIds().map(ids ->
+            new NodeReport(config.nodeId(), config.string(Setting.HTTP_HOST) + ":" + port(), metrics.connections(), counts, ids)))
+        .onSuccess(cluster::report)
+        .onFailure(e -> log.debug("Stats report failed: {}", e.getMessage()));
+  }
+
+  public GatewayConfig config() {
+    return config;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public Hub hub() {
+    return hub;
+  }
+
+  public Broker broker() {
+    return broker;
+  }
+
+  public GatewayMetrics metrics() {
+    return metrics;
+  }
+
+  public Readiness readiness() {
+    return readiness;
+  }
+
+  public int port() {
+    return config.intValue(Setting.HTTP_PORT);
+  }
+
+  /** Stops cleanly: connections end, the member leaves the cluster, the broker disconnects. */
+  public Future<Void> stop() {
+    if (reportTimer >= 0) {
+      vertx.cancelTimer(reportTimer);
+    }
+    Future<Void> undeploy = deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
+    return undeploy.eventually(() -> broker.close())
+        .eventually(() -> cluster == null ? Future.succeededFuture() : cluster.close())
+        .eventually(vertx::close);
+  }
+
+  /** Stops as if the process died: no goodbye to the cluster, sockets just close (for tests). */
+  public Future<Void> crash() {
+    if (cluster != null) {
+      cluster.terminate();
+    }
+    return vertx.close();
+  }
+}

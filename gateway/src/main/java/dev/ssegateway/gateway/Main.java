@@ -1,0 +1,46 @@
+package dev.ssegateway.gateway;
+
+import dev.ssegateway.gateway.config.GatewayConfig;
+import dev.ssegateway.gateway.config.Setting;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code java -jar sse-gateway.jar}: starts one node configured from environment variables. */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) throws Exception {
+    if ("json".equalsIgnoreCase(System.getenv(Setting.LOG_FORMAT.env()))) {
+      System.setProperty("logback.configurationFile", "logback-json.xml");
+    }
+    Logger log = LoggerFactory.getLogger(Main.class);
+    GatewayConfig config;
+    try {
+      config = GatewayConfig.fromEnvironment();
+    } catch (IllegalArgumentException e) {
+      System.err.println("sse-gateway: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    GatewayNode node;
+    try {
+      node = GatewayNode.start(config).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.error("sse-gateway failed to start", e.getCause() == null ? e : e.getCause());
+      System.exit(1);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> Shutdown.drainAndStop(node), "sse-shutdown"));
+    String url = "http://localhost:" + node.port() + "/";
+    log.info("sse-gateway node {} ready on {} (broker: {}, cluster: {})", config.nodeId(), url,
+        config.isSet(Setting.REDIS_URL) ? "redis " + config.string(Setting.REDIS_MODE) : "memory (dev mode, single node)",
+        config.isSet(Setting.CLUSTER_MEMBERS) || config.isSet(Setting.CLUSTER_DNS) ? "joining" : "alone");
+    if (config.publishKeyGenerated()) {
+      // Printed once, like Jupyter's token, so that dev mode works with no settings.
+      log.info("Publish key (generated; set SSE_PUBLISH_KEY to choose one): {}", config.string(Setting.PUBLISH_KEY));
+      log.info("Try: curl -N '{}events?topic=demo'  and  curl -H 'Authorization: Bearer {}' -d '{\"topic\":\"demo\",\"data\":\"hello\"}' {}publish",
+          url, config.string(Setting.PUBLISH_KEY), url);
+    }
+  }
+}

@@ -1,0 +1,102 @@
+package dev.ssegateway.gateway.broker.memory;
+
+import dev.ssegateway.gateway.broker.Broker;
+import dev.ssegateway.gateway.broker.BrokerListener;
+import dev.ssegateway.gateway.broker.HistoryPage;
+import dev.ssegateway.gateway.sse.EventId;
+import dev.ssegateway.publisher.EventFields;
+import dev.ssegateway.publisher.PublishRequest;
+import dev.ssegateway.publisher.TopicNames;
+import io.vertx.core.Future;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The embedded broker of dev mode: one node, no Redis. It keeps the same bounded per-topic
+ * history as the Redis broker, so resume works in dev mode too.
+ */
+public final class MemoryBroker implements Broker {
+  /** Histories of topics without publishes for this long are dropped, like Redis key expiry. */
+  static final long IDLE_TOPIC_TTL_MS = 86_400_000L;
+
+  private final int historySize;
+  private final long historyMaxAgeMs;
+  private final Map<String, TopicHistory> histories = new ConcurrentHashMap<>();
+  private final Set<String> subscribed = ConcurrentHashMap.newKeySet();
+  private volatile BrokerListener listener;
+
+  public MemoryBroker(int historySize, long historyMaxAgeMs) {
+    this.historySize = historySize;
+    this.historyMaxAgeMs = historyMaxAgeMs;
+  }
+
+  @Override
+  public Future<Void> start(BrokerListener listener) {
+    this.listener = listener;
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<String> publish(PublishRequest r) {
+    try {
+      TopicNames.validate(r.topic());
+      EventFields.validateEventName(r.event());
+      EventFields.validateRetry(r.retryMs());
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    long now = System.currentTimeMillis();
+    dropIdleHistories(now);
+    TopicHistory history = histories.computeIfAbsent(r.topic(), t -> new TopicHistory());
+    // The listener is called under the topic's lock so that live delivery sees events in id order.
+    synchronized (history) {
+      EventId id = history.append(r.event(), r.data(), r.retryMs(), r.close(), now, historySize, historyMaxAgeMs);
+      if (subscribed.contains(r.topic()) && listener != null) {
+        listener.onMessage(r.topic(), history.last());
+      }
+      return Future.succeededFuture(id.toString());
+    }
+  }
+
+  @Override
+  public Future<Void> subscribe(String topic) {
+    subscribed.add(topic);
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<Void> unsubscribe(String topic) {
+    subscribed.remove(topic);
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<HistoryPage> readAfter(String topic, EventId after, int limit) {
+    TopicHistory history = histories.get(topic);
+    if (history == null) {
+      boolean gap = after != null && after.isAfter(EventId.ZERO);
+      return Future.succeededFuture(new HistoryPage(java.util.List.of(), gap, null, EventId.ZERO, false, false));
+    }
+    synchronized (history) {
+      return Future.succeededFuture(history.readAfter(after, limit, System.currentTimeMillis(), historyMaxAgeMs));
+    }
+  }
+
+  @Override
+  public boolean isDelivering() {
+    return true;
+  }
+
+  @Override
+  public Future<Void> close() {
+    return Future.succeededFuture();
+  }
+
+  private void dropIdleHistories(long now) {
+    if (histories.size() < 1024) {
+      return; // cheap enough to keep; sweep only when topics pile up
+    }
+    histories.entrySet().removeIf(e -> !subscribed.contains(e.getKey()) && e.getValue().expired(now, IDLE_TOPIC_TTL_MS));
+  }
+}

@@ -1,0 +1,158 @@
+package dev.ssegateway.gateway.broker.redis;
+
+import dev.ssegateway.gateway.broker.Broker;
+import dev.ssegateway.gateway.broker.BrokerListener;
+import dev.ssegateway.gateway.broker.HistoryPage;
+import dev.ssegateway.gateway.config.GatewayConfig;
+import dev.ssegateway.gateway.config.Setting;
+import dev.ssegateway.gateway.metrics.GatewayMetrics;
+import dev.ssegateway.gateway.sse.EventId;
+import dev.ssegateway.publisher.PublishRequest;
+import dev.ssegateway.publisher.PublisherOptions;
+import dev.ssegateway.publisher.RedisPublisher;
+import dev.ssegateway.publisher.WireFormat;
+import dev.ssegateway.publisher.WireMessage;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Redis as the broker: a Redis Stream per topic holds the bounded history, pub/sub (sharded
+ * pub/sub in cluster mode) fans events out to every node, and one Lua script does both at once
+ * so that ids are assigned in the same order they are delivered.
+ *
+ * <p>Readiness rests on a canary: every second the node publishes to its own canary channel and
+ * checks that the message came back through its subscriber connection. A PING would stay green
+ * while a dead subscription silently stops delivery.
+ */
+public final class RedisBroker implements Broker {
+  private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
+  private static final long CANARY_INTERVAL_MS = 1000;
+  private static final long CANARY_STALE_MS = 3500;
+
+  private final Vertx vertx;
+  private final Context context;
+  private final GatewayMetrics metrics;
+  private final String prefix;
+  private final boolean sharded;
+  private final String canaryChannel;
+  private final Redis commands;
+  private final Redis subscriptions;
+  private final RedisPublisher publisher;
+  private final HistoryReader history;
+  private RedisSubscriber subscriber;
+  private BrokerListener listener;
+  private volatile long lastCanaryMs;
+  private long canaryTimer = -1;
+
+  public RedisBroker(Vertx vertx, Context context, GatewayConfig config, GatewayMetrics metrics) {
+    this.vertx = vertx;
+    this.context = context;
+    this.metrics = metrics;
+    this.prefix = config.string(Setting.REDIS_PREFIX);
+    this.sharded = config.string(Setting.REDIS_MODE).equals("cluster");
+    this.canaryChannel = prefix + "canary:{" + config.nodeId() + "}";
+    RedisOptions options = RedisOptionsFactory.create(config);
+    this.commands = Redis.createClient(vertx, options);
+    this.subscriptions = Redis.createClient(vertx, new RedisOptions(options));
+    this.publisher = new RedisPublisher(commands, new PublisherOptions()
+        .setPrefix(prefix)
+        .setSharded(sharded)
+        .setHistorySize(config.intValue(Setting.HISTORY_SIZE))
+        .setHistoryMaxAgeMs(config.longValue(Setting.HISTORY_TTL_MS))
+        .setMaxDataBytes(config.intValue(Setting.MAX_DATA_BYTES)));
+    this.history = new HistoryReader(commands, prefix, config.longValue(Setting.HISTORY_TTL_MS));
+  }
+
+  @Override
+  public Future<Void> start(BrokerListener listener) {
+    this.listener = listener;
+    return onContext(() -> {
+      subscriber = new RedisSubscriber(context, subscriptions, sharded, this::onMessage, () -> {
+        metrics.redisReconnected();
+        listener.onResubscribed();
+      });
+      subscriber.subscribe(canaryChannel);
+      canaryTimer = vertx.setPeriodic(CANARY_INTERVAL_MS, t -> sendCanary());
+      // Start even when Redis is down: readiness stays false and the subscriber keeps retrying.
+      return subscriber.start().onSuccess(v -> sendCanary()).recover(e -> {
+        log.warn("Redis is not reachable yet ({}); retrying in the background", e.getMessage());
+        return Future.succeededFuture();
+      });
+    });
+  }
+
+  private void sendCanary() {
+    commands.send(Request.cmd(sharded ? Command.SPUBLISH : Command.PUBLISH).arg(canaryChannel)
+            .arg(Long.toString(System.currentTimeMillis())))
+        .onFailure(e -> log.debug("Canary publish failed: {}", e.getMessage()));
+  }
+
+  private void onMessage(String channel, String payload) {
+    if (channel.equals(canaryChannel)) {
+      lastCanaryMs = System.currentTimeMillis();
+      return;
+    }
+    String topic = WireFormat.topicOfChannel(prefix, channel);
+    if (topic != null) {
+      listener.onMessage(topic, WireMessage.decode(payload));
+    }
+  }
+
+  @Override
+  public Future<String> publish(PublishRequest request) {
+    return publisher.publish(request);
+  }
+
+  @Override
+  public Future<Void> subscribe(String topic) {
+    return onContext(() -> subscriber.subscribe(WireFormat.channel(prefix, topic)));
+  }
+
+  @Override
+  public Future<Void> unsubscribe(String topic) {
+    return onContext(() -> subscriber.unsubscribe(WireFormat.channel(prefix, topic)));
+  }
+
+  @Override
+  public Future<HistoryPage> readAfter(String topic, EventId after, int limit) {
+    return history.readAfter(topic, after, limit);
+  }
+
+  @Override
+  public boolean isDelivering() {
+    return subscriber != null && subscriber.isConnected()
+        && System.currentTimeMillis() - lastCanaryMs < CANARY_STALE_MS;
+  }
+
+  @Override
+  public Future<Void> close() {
+    if (canaryTimer >= 0) {
+      vertx.cancelTimer(canaryTimer);
+    }
+    return onContext(() -> subscriber == null ? Future.succeededFuture() : subscriber.close())
+        .eventually(() -> {
+          commands.close();
+          subscriptions.close();
+          return Future.succeededFuture();
+        });
+  }
+
+  /** Runs {@code action} on the subscriber's context, where all subscription state lives. */
+  private <T> Future<T> onContext(Supplier<Future<T>> action) {
+    if (Vertx.currentContext() == context) {
+      return action.get();
+    }
+    Promise<T> promise = Promise.promise();
+    context.runOnContext(v -> action.get().onComplete(promise));
+    return promise.future();
+  }
+}

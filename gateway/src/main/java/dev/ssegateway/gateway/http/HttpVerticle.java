@@ -1,0 +1,107 @@
+package dev.ssegateway.gateway.http;
+
+import dev.ssegateway.gateway.config.GatewayConfig;
+import dev.ssegateway.gateway.config.Setting;
+import dev.ssegateway.gateway.hub.LoopHub;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CorsHandler;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One instance per event loop. Each holds a {@link LoopHub} for the connections its loop
+ * accepts; Vert.x spreads accepted connections over the instances, which share the port.
+ */
+public final class HttpVerticle extends VerticleBase {
+  private final NodeServices services;
+  private LoopHub loop;
+  private HttpServer server;
+
+  public HttpVerticle(NodeServices services) {
+    this.services = services;
+  }
+
+  public LoopHub loop() {
+    return loop;
+  }
+
+  @Override
+  public Future<?> start() {
+    GatewayConfig config = services.config();
+    loop = new LoopHub(context, services.hub(), services.metrics());
+    services.hub().register(loop);
+    loop.startHeartbeat(config.longValue(Setting.HEARTBEAT_MS));
+    HttpServerOptions options = new HttpServerOptions()
+        .setPort(config.intValue(Setting.HTTP_PORT))
+        .setHost(config.string(Setting.HTTP_HOST))
+        .setTcpKeepAlive(true)
+        .setCompressionSupported(false);
+    server = vertx.createHttpServer(options).requestHandler(router());
+    return server.listen();
+  }
+
+  @Override
+  public Future<?> stop() {
+    loop.stopHeartbeat();
+    services.hub().unregister(loop);
+    return Future.succeededFuture();
+  }
+
+  private Router router() {
+    Router router = Router.router(vertx);
+    List<String> origins = services.config().list(Setting.CORS_ORIGINS);
+    if (!origins.isEmpty()) {
+      router.route().handler(CorsHandler.create()
+          .addOrigins(origins)
+          .allowCredentials(true)
+          .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
+          .allowedHeaders(Set.of("Authorization", "Content-Type", "Last-Event-ID", "Cache-Control")));
+    }
+    router.get("/events").handler(new SubscribeHandler(services, loop));
+    int maxData = services.config().intValue(Setting.MAX_DATA_BYTES);
+    // JSON escaping can grow data up to six times (\\uXXXX); the parser enforces the real limit.
+    router.post("/publish").handler(BodyHandler.create(false).setBodyLimit(maxData * 6L + 4096))
+        .handler(new PublishHandler(services));
+    router.get("/health/live").handler(ctx -> json(ctx.response(), 200, new JsonObject().put("status", "up")));
+    router.get("/health/ready").handler(ctx -> {
+      JsonObject state = services.readiness().toJson();
+      json(ctx.response(), state.getBoolean("ready") ? 200 : 503, state);
+    });
+    router.get("/metrics").handler(ctx -> ctx.response()
+        .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+        .end(services.metrics().scrape()));
+    router.get("/stats").handler(ctx -> services.cluster().stats().onComplete(ar -> {
+      if (ar.succeeded()) {
+        json(ctx.response(), 200, ar.result().toJson().put("node", services.config().nodeId()));
+      } else {
+        ErrorResponses.send(ctx.response(), 503, "cluster_unavailable", String.valueOf(ar.cause().getMessage()));
+      }
+    }));
+    router.get("/").handler(ctx -> ctx.response()
+        .putHeader("Content-Type", "text/html; charset=utf-8")
+        .putHeader("Cache-Control", "no-cache")
+        .sendFile("webroot/index.html"));
+    router.errorHandler(404, ctx -> ErrorResponses.send(ctx.response(), 404, "not_found",
+        "No such endpoint: " + ctx.request().method() + " " + ctx.request().path()));
+    router.errorHandler(405, ctx -> ErrorResponses.send(ctx.response(), 405, "method_not_allowed",
+        ctx.request().method() + " is not allowed on " + ctx.request().path()));
+    router.errorHandler(413, ctx -> ErrorResponses.send(ctx.response(), 413, "event_too_large",
+        "The request body is larger than this gateway accepts (SSE_MAX_DATA_BYTES)"));
+    router.errorHandler(400, ctx -> ErrorResponses.send(ctx.response(), 400, "bad_request",
+        ctx.failure() == null ? "Bad request" : String.valueOf(ctx.failure().getMessage())));
+    router.errorHandler(500, ctx -> ErrorResponses.send(ctx.response(), 500, "internal_error",
+        "The gateway failed to handle this request"));
+    return router;
+  }
+
+  private static void json(io.vertx.core.http.HttpServerResponse response, int status, JsonObject body) {
+    response.setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8").end(body.encode());
+  }
+}

@@ -1,0 +1,363 @@
+package dev.ssegateway.gateway.sse;
+
+import dev.ssegateway.gateway.broker.Broker;
+import dev.ssegateway.gateway.broker.HistoryPage;
+import dev.ssegateway.gateway.hub.ControlEvents;
+import dev.ssegateway.gateway.hub.LoopHub;
+import dev.ssegateway.gateway.metrics.GatewayMetrics;
+import dev.ssegateway.publisher.WireMessage;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One client's event stream, from resume to its end. Lives on one event loop.
+ *
+ * <p>Opening follows "subscribe, then read history, then go live": the connection registers for
+ * its topics first (live events are held back), replays history after the client's position,
+ * then releases the held events, skipping any it already replayed. Every topic keeps its own
+ * position, so nothing is sent twice and nothing published during the replay is lost.
+ */
+public final class SseConnection {
+  private enum State { OPENING, LIVE, CLOSED }
+
+  private static final int REPLAY_PAGE = 500;
+  private static final long REPLAY_RETRY_MS = 1000;
+
+  private final HttpServerRequest request;
+  private final HttpServerResponse response;
+  private final LoopHub loop;
+  private final Broker broker;
+  private final GatewayMetrics metrics;
+  private final ConnectionSettings settings;
+  private final String[] topics;
+  private final EventId[] positions;
+  private final boolean[] ended;
+  private final boolean[] unknownId;
+  private int activeTopics;
+  private State state = State.OPENING;
+  private boolean headersSent;
+  private List<Buffer> outbox = new ArrayList<>();
+  private List<Object> held = new ArrayList<>();
+  private int heldBytes;
+
+  /**
+   * @param resumeFrom the client's position per topic, or null for a new subscriber (who starts
+   *     at the head of each topic)
+   * @param idUnknown the client sent an id that does not describe these topics: every topic then
+   *     signals lost history and replays all it keeps
+   */
+  public SseConnection(HttpServerRequest request, LoopHub loop, Broker broker, GatewayMetrics metrics,
+      ConnectionSettings settings, String[] topics, EventId[] resumeFrom, boolean idUnknown) {
+    this.request = request;
+    this.response = request.response();
+    this.loop = loop;
+    this.broker = broker;
+    this.metrics = metrics;
+    this.settings = settings;
+    this.topics = topics;
+    this.positions = new EventId[topics.length];
+    this.ended = new boolean[topics.length];
+    this.unknownId = new boolean[topics.length];
+    this.activeTopics = topics.length;
+    for (int i = 0; i < topics.length; i++) {
+      if (idUnknown) {
+        unknownId[i] = true;
+        positions[i] = EventId.ZERO;
+      } else if (resumeFrom != null) {
+        positions[i] = resumeFrom[i];
+      }
+    }
+  }
+
+  public void open() {
+    response.closeHandler(v -> onClientGone());
+    response.exceptionHandler(e -> disconnect(DisconnectReason.WRITE_FAILED));
+    boolean resuming = positions[0] != null;
+    if (resuming) {
+      // Wait for history so that a client that already saw a topic's close event gets 204,
+      // which stops EventSource for good; but never leave the client without headers for long.
+      loop.context().owner().setTimer(settings.resumeWaitMs(), t -> {
+        if (state == State.OPENING && !headersSent) {
+          sendHeaders();
+        }
+      });
+    } else {
+      sendHeaders();
+    }
+    onLoop(loop.add(this, topics)).onComplete(ar -> replay(0));
+  }
+
+  public String[] topics() {
+    return topics;
+  }
+
+  public String remoteAddress() {
+    return String.valueOf(request.remoteAddress());
+  }
+
+  /** The combined id of this connection's positions: what the client sends back to resume. */
+  public String cursor() {
+    return ResumeCursor.encode(positions);
+  }
+
+  private void replay(int i) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    if (i == topics.length) {
+      goLive();
+      return;
+    }
+    if (ended[i]) {
+      replay(i + 1);
+      return;
+    }
+    EventId start = positions[i];
+    onLoop(broker.readAfter(topics[i], start, start == null ? 0 : REPLAY_PAGE)).onComplete(ar -> {
+      if (state == State.CLOSED) {
+        return;
+      }
+      if (ar.failed()) {
+        // The broker is unreachable: try again from where we are, the client keeps waiting.
+        loop.context().owner().setTimer(REPLAY_RETRY_MS, t -> replay(i));
+        return;
+      }
+      if (applyPage(i, start, ar.result())) {
+        replay(i);
+      } else {
+        replay(i + 1);
+      }
+    });
+  }
+
+  /** Writes one page of history for topic {@code i}; returns true when more pages follow. */
+  private boolean applyPage(int i, EventId start, HistoryPage page) {
+    if (start == null) {
+      positions[i] = page.head();
+      if (page.headIsClose()) {
+        endTopic(i);
+      }
+      return false;
+    }
+    if (page.gap() || unknownId[i]) {
+      unknownId[i] = false;
+      metrics.historyLost();
+      JsonObject data = new JsonObject()
+          .put("topic", topics[i])
+          .put("lastEventId", start.toString())
+          .put("oldestId", page.oldestKept() == null ? null : page.oldestKept().toString());
+      emit(SseEncoder.control(ControlEvents.HISTORY_LOST, data.encode()));
+    }
+    for (WireMessage m : page.events()) {
+      EventId id = EventId.parse(m.id());
+      if (id == null || !id.isAfter(positions[i])) {
+        continue;
+      }
+      positions[i] = id;
+      metrics.eventReplayed();
+      emit(SseEncoder.single(cursor(), m.event(), m.data(), m.retryMs()));
+      if (m.close()) {
+        endTopic(i);
+        return false;
+      }
+    }
+    if (page.more()) {
+      return true;
+    }
+    if (page.headIsClose() && !page.head().isAfter(positions[i])) {
+      endTopic(i); // the client has already seen this topic's close event
+    }
+    return false;
+  }
+
+  private void goLive() {
+    if (activeTopics == 0) {
+      if (!headersSent) {
+        // Every topic is finished and the client saw the end: 204 tells EventSource to stop.
+        state = State.CLOSED;
+        release(DisconnectReason.TOPIC_CLOSED);
+        response.setStatusCode(204).end();
+      } else {
+        emit(SseEncoder.idOnly(cursor()));
+        finish(DisconnectReason.TOPIC_CLOSED);
+      }
+      return;
+    }
+    if (!headersSent) {
+      sendHeaders();
+    }
+    // Sets the browser's Last-Event-ID to where this stream starts, even if nothing was replayed.
+    write(SseEncoder.idOnly(cursor()));
+    state = State.LIVE;
+    List<Object> release = held;
+    held = null;
+    for (int k = 0; k < release.size() && state == State.LIVE; k += 2) {
+      deliver((Integer) release.get(k), (EncodedEvent) release.get(k + 1));
+    }
+  }
+
+  /** Called by the loop for each live event of one of this connection's topics. */
+  public void offer(String topic, EncodedEvent event) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    int i = indexOf(topic);
+    if (i < 0 || ended[i]) {
+      return;
+    }
+    if (state == State.OPENING) {
+      held.add(i);
+      held.add(event);
+      heldBytes += event.body().length();
+      if (heldBytes > settings.queueBytes()) {
+        disconnect(DisconnectReason.SLOW_CONSUMER);
+      }
+      return;
+    }
+    deliver(i, event);
+  }
+
+  private void deliver(int i, EncodedEvent event) {
+    if (event.id() != null) {
+      if (!event.id().isAfter(positions[i])) {
+        return; // already replayed from history
+      }
+      positions[i] = event.id();
+    }
+    if (topics.length == 1 || event.id() == null) {
+      write(topics.length == 1 ? event.withId() : event.body());
+    } else {
+      write(SseEncoder.idLine(cursor()));
+      write(event.body());
+    }
+    if (event.close() && state != State.CLOSED) {
+      endTopic(i);
+    }
+  }
+
+  public void heartbeat() {
+    if (state == State.LIVE) {
+      write(SseEncoder.HEARTBEAT);
+    }
+  }
+
+  private int indexOf(String topic) {
+    if (topics.length == 1) {
+      return topics[0].equals(topic) ? 0 : -1;
+    }
+    for (int i = 0; i < topics.length; i++) {
+      if (topics[i].equals(topic)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private void endTopic(int i) {
+    if (ended[i]) {
+      return;
+    }
+    ended[i] = true;
+    activeTopics--;
+    loop.removeTopic(this, topics[i]);
+    if (activeTopics == 0 && state == State.LIVE) {
+      finish(DisconnectReason.TOPIC_CLOSED);
+    }
+  }
+
+  private void sendHeaders() {
+    headersSent = true;
+    response.setStatusCode(200)
+        .putHeader("Content-Type", "text/event-stream; charset=utf-8")
+        .putHeader("Cache-Control", "no-cache")
+        .putHeader("X-Accel-Buffering", "no");
+    if (request.version() != HttpVersion.HTTP_2) {
+      response.setChunked(true);
+    }
+    response.setWriteQueueMaxSize(settings.queueBytes());
+    write(SseEncoder.preamble(settings.retryMs()));
+    List<Buffer> pending = outbox;
+    outbox = null;
+    pending.forEach(this::write);
+  }
+
+  private void emit(Buffer buffer) {
+    if (headersSent) {
+      write(buffer);
+    } else {
+      outbox.add(buffer);
+    }
+  }
+
+  private void write(Buffer buffer) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    response.write(buffer);
+    if (response.writeQueueFull()) {
+      disconnect(DisconnectReason.SLOW_CONSUMER);
+    }
+  }
+
+  /** Ends the stream normally (the chunked terminator), e.g. after a close event. */
+  public void finish(DisconnectReason reason) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    state = State.CLOSED;
+    release(reason);
+    response.end();
+  }
+
+  /** Ends the stream at once and frees what is queued for it. */
+  public void disconnect(DisconnectReason reason) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    state = State.CLOSED;
+    release(reason);
+    if (reason == DisconnectReason.SLOW_CONSUMER || reason == DisconnectReason.WRITE_FAILED) {
+      response.reset(); // drops the queued bytes; HTTP/2 resets only this stream
+    } else {
+      response.end();
+    }
+  }
+
+  private void onClientGone() {
+    if (state == State.CLOSED) {
+      return;
+    }
+    state = State.CLOSED;
+    release(DisconnectReason.CLIENT_CLOSED);
+  }
+
+  private void release(DisconnectReason reason) {
+    held = null;
+    outbox = null;
+    List<String> active = new ArrayList<>(topics.length);
+    for (int i = 0; i < topics.length; i++) {
+      if (!ended[i]) {
+        active.add(topics[i]);
+      }
+    }
+    loop.remove(this, active.toArray(new String[0]));
+    metrics.disconnected(reason);
+    DisconnectLog.log(reason, this);
+  }
+
+  /** Completes on this connection's loop whatever thread completed {@code future}. */
+  private <T> Future<T> onLoop(Future<T> future) {
+    Context ctx = loop.context();
+    Promise<T> promise = Promise.promise();
+    future.onComplete(ar -> ctx.runOnContext(v -> promise.handle(ar)));
+    return promise.future();
+  }
+}

@@ -1,0 +1,57 @@
+-- Reads one topic's history for a resume, atomically with the facts needed to tell whether
+-- history still reaches back to the client's id.
+--
+-- KEYS[1]  the topic's history stream (sse:{topic}:h)
+-- ARGV[1]  the client's last id, exclusive ('' = none: only report the head)
+-- ARGV[2]  how many entries to return at most
+-- ARGV[3]  maximum age of history in milliseconds (0 = no age bound)
+--
+-- Returns {0} when the stream does not exist, else
+-- {1, last-generated-id, max-deleted-entry-id, oldest-kept-id or '', head-is-close (0/1), entries}
+-- where entries are XRANGE replies: {id, {field, value, ...}}.
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  return {0}
+end
+
+local maxAge = tonumber(ARGV[3])
+if maxAge > 0 then
+  local t = redis.call('TIME')
+  local minId = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) - maxAge
+  -- Age-trim now, as publish.lua does, so that max-deleted-entry-id below is exact. The newest
+  -- entry is never trimmed: it carries the topic's head.
+  local newest = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+  if newest[1] then
+    local newestMs = tonumber(string.match(newest[1][1], '^(%d+)'))
+    if newestMs < minId then
+      minId = newest[1][1]
+    end
+  end
+  redis.call('XTRIM', KEYS[1], 'MINID', minId)
+end
+
+local info = redis.call('XINFO', 'STREAM', KEYS[1])
+local lastGenerated, maxDeleted, first, last = '0-0', '0-0', nil, nil
+for i = 1, #info, 2 do
+  local k = info[i]
+  if k == 'last-generated-id' then lastGenerated = info[i + 1]
+  elseif k == 'max-deleted-entry-id' then maxDeleted = info[i + 1]
+  elseif k == 'first-entry' then first = info[i + 1]
+  elseif k == 'last-entry' then last = info[i + 1]
+  end
+end
+
+local headIsClose = 0
+if last and last[1] == lastGenerated then
+  local fields = last[2]
+  for j = 1, #fields, 2 do
+    if fields[j] == 'c' and fields[j + 1] == '1' then headIsClose = 1 end
+  end
+end
+
+local entries = {}
+if ARGV[1] ~= '' then
+  entries = redis.call('XRANGE', KEYS[1], '(' .. ARGV[1], '+', 'COUNT', tonumber(ARGV[2]))
+end
+local oldest = ''
+if first then oldest = first[1] end
+return {1, lastGenerated, maxDeleted, oldest, headIsClose, entries}
