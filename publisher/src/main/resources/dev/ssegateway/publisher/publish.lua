@@ -1,0 +1,104 @@
+-- sse-gateway: publish one event to one topic (Redis 7 or later).
+--
+-- Atomically stores the event in the topic's history (a Redis Stream, which the gateway replays
+-- to clients that reconnect with Last-Event-ID) and broadcasts it to every gateway node over
+-- pub/sub. The Java publisher runs this script with EVALSHA; publish from any other language by
+-- running the same text with EVAL (or SCRIPT LOAD + EVALSHA):
+--
+--   EVAL <script> 1 <historyKey> <channel> <event> <data> <retry> <close> <maxLen> <maxAgeMs> <publishCommand>
+--
+--   KEYS[1] historyKey      <prefix>{<topic>}:h, e.g. sse:{orders}:h
+--   ARGV[1] channel         <prefix>{<topic>},   e.g. sse:{orders}   (the history key minus ":h")
+--   ARGV[2] event           SSE event name; '' for the default "message" event. No CR, LF or NUL,
+--                           and names starting with "sse-" are reserved for the gateway.
+--   ARGV[3] data            the event's data: any text, newlines included
+--   ARGV[4] retry           reconnection delay hint for clients, in ms: digits, 0..86400000; '' for none
+--   ARGV[5] close           '1' to end the topic's streams after this event, else '0'
+--   ARGV[6] maxLen          history entries kept per topic, at least 1 (the gateway's default: 1000)
+--   ARGV[7] maxAgeMs        history entries older than this are dropped; '0' keeps by count only
+--   ARGV[8] publishCommand  'PUBLISH' (standalone Redis, Sentinel) or 'SPUBLISH' (Redis Cluster)
+--
+-- Returns the event's id: the stream entry id "<ms>-<seq>", increasing per topic.
+-- Invalid arguments give an error reply "ERR invalid <what>: <why>" and change nothing.
+--
+-- Topic names have 1 to 128 characters from A-Z a-z 0-9 . _ - : / @ = + ~ (the gateway checks
+-- this; the script cannot see where the prefix ends). The braces are a Redis Cluster hash tag:
+-- the key and the channel hash to the same slot, so this script may touch both.
+--
+-- What subscribers receive on the channel (the "structured payload"):
+--
+--   "\x1E" .. id .. "\n" .. event .. "\n" .. retry .. "\n" .. close .. "\n" .. data
+--
+-- A message on the channel that does not start with the byte 0x1E is "raw": someone ran a plain
+-- PUBLISH; the gateway delivers it as data only, without id or history.
+
+if #KEYS ~= 1 or #ARGV ~= 8 then
+  return redis.error_reply('ERR invalid arguments: expected 1 key and 8 arguments, see the script header')
+end
+
+local key = KEYS[1]
+local channel, event, data, retry, close = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local maxLen, maxAgeMs, publishCommand = ARGV[6], ARGV[7], ARGV[8]
+
+local function invalid(what, why)
+  return redis.error_reply('ERR invalid ' .. what .. ': ' .. why)
+end
+
+-- Plain decimal digits only: tonumber() alone would also take ' 5', '0x10' and '1e3'.
+-- At most 15 digits, so the value is exact in Lua's double-precision numbers.
+local function isCount(text)
+  return string.match(text, '^%d+$') ~= nil and #text <= 15
+end
+
+-- Validate everything before writing anything.
+if key ~= channel .. ':h' then
+  return invalid('channel', 'the history key must be the channel followed by ":h"')
+end
+if string.find(event, '[\r\n%z]') then  -- %z is NUL in Lua 5.1 patterns
+  return invalid('event', 'CR, LF and NUL are not allowed')
+end
+if string.sub(event, 1, 4) == 'sse-' then
+  return invalid('event', 'names starting with "sse-" are reserved')
+end
+if retry ~= '' and not (isCount(retry) and tonumber(retry) <= 86400000) then
+  return invalid('retry', "must be '' or 0..86400000")
+end
+if close ~= '0' and close ~= '1' then
+  return invalid('close', "must be '0' or '1'")
+end
+if not isCount(maxLen) or tonumber(maxLen) < 1 then
+  return invalid('maxLen', 'must be a whole number of at least 1')
+end
+if not isCount(maxAgeMs) then
+  return invalid('maxAgeMs', 'must be a whole number of milliseconds, 0 for no age limit')
+end
+if publishCommand ~= 'PUBLISH' and publishCommand ~= 'SPUBLISH' then
+  return invalid('publishCommand', "must be 'PUBLISH' or 'SPUBLISH'")
+end
+
+-- Store. '*' lets Redis assign the id; MAXLEN '=' trims exactly, so history never exceeds maxLen.
+local id = redis.call('XADD', key, 'MAXLEN', '=', maxLen, '*',
+  'e', event, 'd', data, 'r', retry, 'c', close)
+
+-- Trim by age. Stream ids start with a millisecond time, so MINID <ms> drops older entries.
+-- Redis 7 replicates this script's effects, not the script, so reading the clock is safe.
+-- The bound never passes the new entry's own time: an event just published is always kept,
+-- even when the stream's ids run ahead of the clock (after a clock step back).
+local ageMs = tonumber(maxAgeMs)
+if ageMs > 0 then
+  local time = redis.call('TIME')
+  local nowMs = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+  local idMs = tonumber(string.match(id, '^(%d+)-'))
+  local minId = math.max(0, math.min(nowMs - ageMs, idMs))
+  redis.call('XTRIM', key, 'MINID', string.format('%.0f', minId))
+end
+
+-- Expire the history of topics nobody publishes to any more: after maxAgeMs, but never sooner
+-- than a day, so that clients of a quiet topic can still resume. Each publish renews it.
+redis.call('PEXPIRE', key, string.format('%.0f', math.max(ageMs, 86400000)))
+
+-- Broadcast to the gateway nodes.
+local payload = string.char(30) .. id .. '\n' .. event .. '\n' .. retry .. '\n' .. close .. '\n' .. data
+redis.call(publishCommand, channel, payload)
+
+return id
