@@ -16,8 +16,10 @@ import dev.ssegateway.gateway.metrics.GatewayMetrics;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -118,10 +120,36 @@ public final class GatewayNode {
     if (reportTimer >= 0) {
       vertx.cancelTimer(reportTimer);
     }
+    long start = System.currentTimeMillis();
+    Promise<Void> stopped = Promise.promise();
     Future<Void> undeploy = deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
-    return undeploy.eventually(() -> broker.close())
-        .eventually(() -> cluster == null ? Future.succeededFuture() : cluster.close())
-        .eventually(vertx::close);
+    undeploy.eventually(() -> step("http", start, broker.close()))
+        .eventually(() -> step("broker", start, cluster == null ? Future.succeededFuture() : cluster.close()))
+        .onComplete(ar -> closeVertx(stopped, start));
+    return stopped.future();
+  }
+
+  /**
+   * Closes Vert.x from a thread of its own: a close chained on an event loop never completes,
+   * because the loop that would run the completion is the one being shut down.
+   */
+  private void closeVertx(Promise<Void> stopped, long start) {
+    Thread closer = new Thread(() -> {
+      try {
+        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        log.warn("Vert.x did not close cleanly: {}", e.toString());
+      }
+      log.info("Node {} stopped in {} ms", config.nodeId(), System.currentTimeMillis() - start);
+      stopped.complete();
+    }, "sse-stop");
+    closer.setDaemon(true);
+    closer.start();
+  }
+
+  private static <T> Future<T> step(String done, long start, Future<T> next) {
+    log.debug("stop: {} done after {} ms", done, System.currentTimeMillis() - start);
+    return next;
   }
 
   /** Stops as if the process died: no goodbye to the cluster, sockets just close (for tests). */
