@@ -19,6 +19,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +32,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class GatewayNode {
   private static final Logger log = LoggerFactory.getLogger(GatewayNode.class);
+  /** Connections close in a wave every this often during a drain. */
+  static final long DRAIN_WAVE_MS = 250;
 
   private final GatewayConfig config;
   private final Vertx vertx;
@@ -40,6 +45,7 @@ public final class GatewayNode {
   private NodeServices services;
   private String deploymentId;
   private long reportTimer = -1;
+  private final List<HttpVerticle> verticles = new CopyOnWriteArrayList<>();
 
   private GatewayNode(GatewayConfig config) {
     this.config = config;
@@ -70,7 +76,11 @@ public final class GatewayNode {
           metrics.gauge("sse.cluster.members", "Members of this node's Hazelcast cluster", c::memberCount);
           return broker.start(hub);
         })
-        .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(services),
+        .compose(v -> vertx.deployVerticle(() -> {
+          HttpVerticle verticle = new HttpVerticle(services);
+          verticles.add(verticle);
+          return verticle;
+        },
             new DeploymentOptions().setInstances(config.eventLoops())))
         .map(id -> {
           deploymentId = id;
@@ -113,6 +123,29 @@ public final class GatewayNode {
 
   public int port() {
     return config.intValue(Setting.HTTP_PORT);
+  }
+
+  /**
+   * What SIGTERM does: readiness turns false at once, the node stops accepting, then closes its
+   * connections in paced waves over the drain window, then stops. Completes within the window
+   * plus a few seconds.
+   */
+  public Future<Void> drainAndStop() {
+    readiness.startDraining();
+    long windowMs = config.longValue(Setting.DRAIN_MS);
+    long retryMs = config.longValue(Setting.RETRY_MS);
+    log.info("Draining {} connections over {} ms", metrics.connections(), windowMs);
+    verticles.forEach(v -> v.stopAccepting(windowMs + 5000));
+    List<Future<Void>> drained = new ArrayList<>();
+    for (var loop : hub.loops()) {
+      Promise<Void> p = Promise.promise();
+      loop.context().runOnContext(x -> loop.drain(windowMs, DRAIN_WAVE_MS, retryMs).onComplete(p));
+      drained.add(p.future());
+    }
+    return Future.all(drained).transform(ar -> {
+      log.info("Drained; stopping");
+      return stop();
+    });
   }
 
   /** Stops cleanly: connections end, the member leaves the cluster, the broker disconnects. */

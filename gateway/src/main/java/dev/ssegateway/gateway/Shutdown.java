@@ -1,5 +1,6 @@
 package dev.ssegateway.gateway;
 
+import dev.ssegateway.gateway.config.Setting;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,10 +12,10 @@ final class Shutdown {
   private Shutdown() {}
 
   static void drainAndStop(GatewayNode node) {
-    log.info("Shutting down");
-    node.readiness().startDraining();
+    log.info("SIGTERM: draining, then shutting down");
+    long limitMs = node.config().longValue(Setting.DRAIN_MS) + 10_000;
     try {
-      node.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      node.drainAndStop().toCompletionStage().toCompletableFuture().get(limitMs, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       log.warn("Clean stop did not finish: {}", e.toString());
     }

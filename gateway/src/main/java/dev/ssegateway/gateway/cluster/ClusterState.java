@@ -1,6 +1,7 @@
 package dev.ssegateway.gateway.cluster;
 
 import io.vertx.core.Future;
+import java.util.Map;
 
 /**
  * State shared by every node of the cluster: who holds how many connections, on which topics,
@@ -14,6 +15,15 @@ public interface ClusterState {
 
   /** Counts of every live node, summed cluster-wide. */
   Future<ClusterStats> stats();
+
+  /**
+   * The stored positions of a server-side cursor ({@code streamId}), as JSON
+   * {@code {"topic": "id", ...}}, or null when none is stored.
+   */
+  Future<String> cursor(String streamId);
+
+  /** Stores cursors (stream id to positions JSON) in one batched, asynchronous write. */
+  void saveCursors(Map<String, String> cursors);
 
   /** Whether this node is a running member of its cluster (for readiness). */
   boolean isJoined();

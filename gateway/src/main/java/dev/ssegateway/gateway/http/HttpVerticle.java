@@ -14,12 +14,16 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One instance per event loop. Each holds a {@link LoopHub} for the connections its loop
  * accepts; Vert.x spreads accepted connections over the instances, which share the port.
  */
 public final class HttpVerticle extends VerticleBase {
+  /** How often moved server-side cursors are saved to the cluster, in one batch per loop. */
+  static final long CURSOR_FLUSH_MS = 1000;
+
   private final NodeServices services;
   private LoopHub loop;
   private HttpServer server;
@@ -35,9 +39,10 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     GatewayConfig config = services.config();
-    loop = new LoopHub(context, services.hub(), services.metrics());
+    loop = new LoopHub(context, services.hub(), services.metrics(), services.cluster()::saveCursors);
     services.hub().register(loop);
     loop.startHeartbeat(config.longValue(Setting.HEARTBEAT_MS));
+    loop.startCursorFlush(CURSOR_FLUSH_MS);
     HttpServerOptions options = new HttpServerOptions()
         .setPort(config.intValue(Setting.HTTP_PORT))
         .setHost(config.string(Setting.HTTP_HOST))
@@ -47,9 +52,17 @@ public final class HttpVerticle extends VerticleBase {
     return server.listen();
   }
 
+  /**
+   * Stops accepting connections; open ones stay until drained (or until {@code graceMs}).
+   * Completes when every connection of this server has closed.
+   */
+  public Future<Void> stopAccepting(long graceMs) {
+    return server.shutdown(graceMs, TimeUnit.MILLISECONDS);
+  }
+
   @Override
   public Future<?> stop() {
-    loop.stopHeartbeat();
+    loop.stopTimers();
     services.hub().unregister(loop);
     return Future.succeededFuture();
   }

@@ -5,12 +5,15 @@ import dev.ssegateway.gateway.sse.EncodedEvent;
 import dev.ssegateway.gateway.sse.SseConnection;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 
 /**
  * The connections of one event loop, by topic. Only that loop touches it, so delivery needs no
@@ -28,11 +31,50 @@ public final class LoopHub {
   private final Set<SseConnection> connections = new LinkedHashSet<>();
   private volatile int connectionCount;
   private long heartbeatTimer = -1;
+  private final Consumer<Map<String, String>> cursorSink;
+  private final Set<SseConnection> dirtyCursors = new LinkedHashSet<>();
+  private long cursorTimer = -1;
 
-  public LoopHub(Context context, Hub hub, GatewayMetrics metrics) {
+  /**
+   * @param cursorSink where server-side cursors are saved (cluster-wide), one batch per flush
+   */
+  public LoopHub(Context context, Hub hub, GatewayMetrics metrics, Consumer<Map<String, String>> cursorSink) {
     this.context = context;
     this.hub = hub;
     this.metrics = metrics;
+    this.cursorSink = cursorSink;
+  }
+
+  /**
+   * Saves the positions of connections with a server-side cursor that moved, once per interval
+   * for all of them together, not once per delivered event.
+   */
+  public void startCursorFlush(long intervalMs) {
+    cursorTimer = context.owner().setPeriodic(intervalMs, id -> flushCursors());
+  }
+
+  /** Called by a connection with a server-side cursor when its position moved. */
+  public void cursorMoved(SseConnection connection) {
+    dirtyCursors.add(connection);
+  }
+
+  /** Saves one connection's cursor at once (it is going away; a reload may follow right away). */
+  public void flushCursor(SseConnection connection) {
+    if (dirtyCursors.remove(connection)) {
+      cursorSink.accept(Map.of(connection.streamId(), connection.positionsJson()));
+    }
+  }
+
+  private void flushCursors() {
+    if (dirtyCursors.isEmpty()) {
+      return;
+    }
+    Map<String, String> batch = new HashMap<>();
+    for (SseConnection c : dirtyCursors) {
+      batch.put(c.streamId(), c.positionsJson());
+    }
+    dirtyCursors.clear();
+    cursorSink.accept(batch);
   }
 
   public Context context() {
@@ -47,10 +89,14 @@ public final class LoopHub {
     });
   }
 
-  public void stopHeartbeat() {
+  public void stopTimers() {
     if (heartbeatTimer >= 0) {
       context.owner().cancelTimer(heartbeatTimer);
     }
+    if (cursorTimer >= 0) {
+      context.owner().cancelTimer(cursorTimer);
+    }
+    flushCursors();
   }
 
   public int connectionCount() {
@@ -60,6 +106,39 @@ public final class LoopHub {
   /** Every connection of this loop, for draining. Call on this loop's context. */
   public List<SseConnection> connections() {
     return new ArrayList<>(connections);
+  }
+
+  /**
+   * Closes this loop's connections in paced waves spread over {@code windowMs}, each with a
+   * jittered reconnect hint, so that clients spread over the other nodes instead of arriving
+   * there in one storm. Completes when no connection is left. Call on this loop's context.
+   */
+  public Future<Void> drain(long windowMs, long waveMs, long retryBaseMs) {
+    Promise<Void> done = Promise.promise();
+    long waves = Math.max(1, windowMs / waveMs);
+    long[] waveNumber = {0};
+    Runnable wave = () -> {
+      long left = waves - waveNumber[0]++;
+      int count = connections.size();
+      int toClose = left <= 1 ? count : (int) Math.ceil(count / (double) left);
+      SseConnection[] all = connections.toArray(NONE);
+      for (int i = 0; i < toClose && i < all.length; i++) {
+        all[i].drain(retryBaseMs / 2 + ThreadLocalRandom.current().nextLong(retryBaseMs + 1));
+      }
+    };
+    wave.run();
+    if (connections.isEmpty()) {
+      done.complete();
+      return done.future();
+    }
+    context.owner().setPeriodic(waveMs, id -> {
+      wave.run();
+      if (connections.isEmpty()) {
+        context.owner().cancelTimer(id);
+        done.tryComplete();
+      }
+    });
+    return done.future();
   }
 
   /** Registers a connection for its topics; completes when the hub delivers them all live. */
@@ -92,6 +171,7 @@ public final class LoopHub {
     }
     connectionCount = connections.size();
     metrics.connectionClosed();
+    flushCursor(connection);
     for (String topic : activeTopics) {
       removeTopic(connection, topic);
     }

@@ -47,6 +47,7 @@ public final class SseConnection {
   private List<Buffer> outbox = new ArrayList<>();
   private List<Object> held = new ArrayList<>();
   private int heldBytes;
+  private String streamId;
 
   /**
    * @param resumeFrom the client's position per topic, or null for a new subscriber (who starts
@@ -77,10 +78,40 @@ public final class SseConnection {
     }
   }
 
+  /** Keeps this connection's positions in a server-side cursor under {@code streamId}. */
+  public SseConnection withCursor(String streamId) {
+    this.streamId = streamId;
+    return this;
+  }
+
+  public String streamId() {
+    return streamId;
+  }
+
+  /** The positions as JSON {@code {"topic": "id"}}: what a server-side cursor stores. */
+  public String positionsJson() {
+    JsonObject json = new JsonObject();
+    for (int i = 0; i < topics.length; i++) {
+      if (positions[i] != null) {
+        json.put(topics[i], positions[i].toString());
+      }
+    }
+    return json.encode();
+  }
+
+  private void moved() {
+    if (streamId != null) {
+      loop.cursorMoved(this);
+    }
+  }
+
   public void open() {
     response.closeHandler(v -> onClientGone());
     response.exceptionHandler(e -> disconnect(DisconnectReason.WRITE_FAILED));
-    boolean resuming = positions[0] != null;
+    boolean resuming = false;
+    for (EventId p : positions) {
+      resuming |= p != null;
+    }
     if (resuming) {
       // Wait for history so that a client that already saw a topic's close event gets 204,
       // which stops EventSource for good; but never leave the client without headers for long.
@@ -142,6 +173,7 @@ public final class SseConnection {
   private boolean applyPage(int i, EventId start, HistoryPage page) {
     if (start == null) {
       positions[i] = page.head();
+      moved();
       if (page.headIsClose()) {
         endTopic(i);
       }
@@ -162,6 +194,7 @@ public final class SseConnection {
         continue;
       }
       positions[i] = id;
+      moved();
       metrics.eventReplayed();
       emit(SseEncoder.single(cursor(), m.event(), m.data(), m.retryMs()));
       if (m.close()) {
@@ -231,6 +264,7 @@ public final class SseConnection {
         return; // already replayed from history
       }
       positions[i] = event.id();
+      moved();
     }
     if (topics.length == 1 || event.id() == null) {
       write(topics.length == 1 ? event.withId() : event.body());
@@ -305,6 +339,17 @@ public final class SseConnection {
     if (response.writeQueueFull()) {
       disconnect(DisconnectReason.SLOW_CONSUMER);
     }
+  }
+
+  /**
+   * Ends the stream because the node shuts down, with a reconnect hint: EventSource waits that
+   * long, then reconnects (through the load balancer, to another node) and resumes.
+   */
+  public void drain(long retryMs) {
+    if (state == State.LIVE) {
+      write(SseEncoder.retryHint(retryMs));
+    }
+    finish(DisconnectReason.DRAINING);
   }
 
   /** Ends the stream normally (the chunked terminator), e.g. after a close event. */

@@ -50,6 +50,11 @@ public final class SseEncoder {
     return Buffer.buffer("retry: " + retryMs + "\n:ok\n\n");
   }
 
+  /** Changes the client's reconnect delay without dispatching an event. */
+  public static Buffer retryHint(long retryMs) {
+    return Buffer.buffer("retry: " + retryMs + "\n\n");
+  }
+
   /** Sets the browser's last event id without dispatching an event (a block with only an id). */
   public static Buffer idOnly(String id) {
     return Buffer.buffer("id: " + id + "\n\n");

@@ -31,11 +31,13 @@ public final class HazelcastClusterState implements ClusterState {
   private static final Logger log = LoggerFactory.getLogger(HazelcastClusterState.class);
   static final String NODES_MAP = "sse-nodes";
   static final String LAST_IDS_MAP = "sse-last-ids";
+  static final String CURSORS_MAP = "sse-cursors";
 
   private final Vertx vertx;
   private final HazelcastInstance hz;
   private final IMap<String, String> nodes;
   private final IMap<String, String> lastIds;
+  private final IMap<String, String> cursors;
   private final String memberKey;
   private final long reportTtlMs;
   private Map<String, String> lastIdsWritten = new HashMap<>();
@@ -45,6 +47,7 @@ public final class HazelcastClusterState implements ClusterState {
     this.hz = hz;
     this.nodes = hz.getMap(NODES_MAP);
     this.lastIds = hz.getMap(LAST_IDS_MAP);
+    this.cursors = hz.getMap(CURSORS_MAP);
     this.memberKey = hz.getCluster().getLocalMember().getUuid().toString();
     this.reportTtlMs = reportTtlMs;
     hz.getCluster().addMembershipListener(new MembershipListener() {
@@ -92,6 +95,19 @@ public final class HazelcastClusterState implements ClusterState {
       reports.values().forEach(r -> topics.addAll(new JsonObject(r).getJsonObject("topics").fieldNames()));
       return ClusterStats.fromReports(reports.values(), lastIds.getAll(topics));
     }, false);
+  }
+
+  @Override
+  public Future<String> cursor(String streamId) {
+    return Future.fromCompletionStage(cursors.getAsync(streamId));
+  }
+
+  @Override
+  public void saveCursors(Map<String, String> batch) {
+    cursors.putAllAsync(batch).exceptionally(e -> {
+      log.warn("Saving {} cursors failed: {}", batch.size(), e.getMessage());
+      return null;
+    });
   }
 
   @Override

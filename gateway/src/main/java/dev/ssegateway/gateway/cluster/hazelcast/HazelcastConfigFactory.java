@@ -2,6 +2,7 @@ package dev.ssegateway.gateway.cluster.hazelcast;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.NetworkConfig;
 import dev.ssegateway.gateway.config.GatewayConfig;
 import dev.ssegateway.gateway.config.Setting;
@@ -29,6 +30,10 @@ public final class HazelcastConfigFactory {
     config.setProperty("hazelcast.wait.seconds.before.join", "0");
     config.getMemberAttributeConfig().setAttribute("sse.node", settings.nodeId());
 
+    // Server-side cursors of clients that never come back expire with the history they point into.
+    long cursorTtlSeconds = Math.max(60, settings.longValue(Setting.HISTORY_TTL_MS) / 1000);
+    config.addMapConfig(new MapConfig("sse-cursors").setTimeToLiveSeconds((int) Math.min(Integer.MAX_VALUE, cursorTtlSeconds)));
+
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(settings.intValue(Setting.CLUSTER_PORT)).setPortAutoIncrement(false);
     JoinConfig join = network.getJoin();
@@ -40,7 +45,7 @@ public final class HazelcastConfigFactory {
       join.getKubernetesConfig().setEnabled(true)
           .setProperty("service-dns", settings.string(Setting.CLUSTER_DNS));
     } else if (!members.isEmpty()) {
-      join.getTcpIpConfig().setEnabled(true).setMembers(members);
+      join.getTcpIpConfig().setEnabled(true).setMembers(members).setConnectionTimeoutSeconds(2);
       if (members.stream().allMatch(HazelcastConfigFactory::isLoopback)) {
         bindLoopback(config);
       }
