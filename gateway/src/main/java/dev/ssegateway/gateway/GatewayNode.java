@@ -1,5 +1,10 @@
 package dev.ssegateway.gateway;
 
+import dev.ssegateway.gateway.auth.AccessPolicy;
+import dev.ssegateway.gateway.auth.JwtVerifier;
+import dev.ssegateway.gateway.auth.TokenSource;
+import dev.ssegateway.gateway.auth.TokenVerifier;
+import dev.ssegateway.gateway.auth.TopicPattern;
 import dev.ssegateway.gateway.broker.Broker;
 import dev.ssegateway.gateway.broker.memory.MemoryBroker;
 import dev.ssegateway.gateway.broker.redis.RedisBroker;
@@ -12,6 +17,7 @@ import dev.ssegateway.gateway.http.HttpVerticle;
 import dev.ssegateway.gateway.http.NodeServices;
 import dev.ssegateway.gateway.http.Readiness;
 import dev.ssegateway.gateway.hub.Hub;
+import dev.ssegateway.gateway.limits.PublishRateLimiter;
 import dev.ssegateway.gateway.metrics.GatewayMetrics;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
@@ -71,8 +77,17 @@ public final class GatewayNode {
     return HazelcastClusterState.start(vertx, HazelcastConfigFactory.create(config), reportTtl)
         .compose(c -> {
           cluster = c;
+          return config.tokensRequired()
+              ? JwtVerifier.start(vertx, config).map(v -> (TokenVerifier) v)
+              : Future.succeededFuture((TokenVerifier) null);
+        })
+        .compose(verifier -> {
+          HazelcastClusterState c = cluster;
           readiness = new Readiness(broker, cluster);
-          services = new NodeServices(config, hub, broker, cluster, metrics, readiness);
+          AccessPolicy access = new AccessPolicy(verifier, new TokenSource(config.string(Setting.JWT_COOKIE)),
+              TopicPattern.all(config.list(Setting.PUBLIC_TOPICS)));
+          services = new NodeServices(config, hub, broker, cluster, metrics, readiness, access,
+              new PublishRateLimiter(config.intValue(Setting.PUBLISH_RATE)));
           metrics.gauge("sse.cluster.members", "Members of this node's Hazelcast cluster", c::memberCount);
           return broker.start(hub);
         })

@@ -25,6 +25,15 @@ public interface ClusterState {
   /** Stores cursors (stream id to positions JSON) in one batched, asynchronous write. */
   void saveCursors(Map<String, String> cursors);
 
+  /**
+   * Takes one of {@code user}'s connection slots, cluster-wide; false when the user already holds
+   * {@code limit} connections on all nodes together.
+   */
+  Future<Boolean> acquireUserConnection(String user, int limit);
+
+  /** Gives back a slot taken by {@link #acquireUserConnection}. */
+  void releaseUserConnection(String user);
+
   /** Whether this node is a running member of its cluster (for readiness). */
   boolean isJoined();
 

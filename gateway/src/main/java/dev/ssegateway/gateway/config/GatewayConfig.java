@@ -62,6 +62,18 @@ public final class GatewayConfig {
     intValue(Setting.CLIENT_QUEUE_BYTES, 1024, Integer.MAX_VALUE);
     longValue(Setting.STATS_INTERVAL_MS, 50, 600_000);
     longValue(Setting.DRAIN_MS, 0, 3_600_000);
+    intValue(Setting.MAX_CONNECTIONS, 1, 10_000_000);
+    intValue(Setting.MAX_CONNECTIONS_PER_USER, 0, 1_000_000);
+    intValue(Setting.PUBLISH_RATE, 0, 10_000_000);
+    intValue(Setting.MAX_REQUEST_LINE, 256, 1_048_576);
+    intValue(Setting.MAX_HEADER_BYTES, 1024, 1_048_576);
+    longValue(Setting.JWT_JWKS_REFRESH_MS, 1000, 86_400_000);
+    if (isSet(Setting.TLS_CERT) != isSet(Setting.TLS_KEY)) {
+      throw new IllegalArgumentException("SSE_TLS_CERT and SSE_TLS_KEY must be set together");
+    }
+    if (!List.of("RS256", "ES256").contains(string(Setting.JWT_ALGORITHM))) {
+      throw new IllegalArgumentException("SSE_JWT_ALGORITHM must be RS256 or ES256");
+    }
     if (values.containsKey(Setting.EVENT_LOOPS)) {
       intValue(Setting.EVENT_LOOPS, 1, 1024);
     }
@@ -95,6 +107,11 @@ public final class GatewayConfig {
       return List.of();
     }
     return Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+  }
+
+  /** Whether subscribing needs a token: some way to verify JWTs is configured. */
+  public boolean tokensRequired() {
+    return isSet(Setting.JWT_SECRET) || isSet(Setting.JWT_PUBLIC_KEY_FILE) || isSet(Setting.JWT_JWKS_URL);
   }
 
   public boolean publishKeyGenerated() {

@@ -45,7 +45,28 @@ public enum Setting {
   STATS_INTERVAL_MS("SSE_STATS_INTERVAL_MS", "1000", "How often a node publishes its counts to the cluster."),
   DRAIN_MS("SSE_DRAIN_MS", "20000",
       "On SIGTERM, the window over which connections are closed in paced waves before exit."),
-  LOG_FORMAT("SSE_LOG_FORMAT", "text", "text, or json for one JSON object per log line.");
+  LOG_FORMAT("SSE_LOG_FORMAT", "text", "text, or json for one JSON object per log line."),
+
+  JWT_SECRET("SSE_JWT_SECRET", null,
+      "HS256 secret for JWTs. Setting it (or a key below) makes subscribing need a token, except public topics."),
+  JWT_PUBLIC_KEY_FILE("SSE_JWT_PUBLIC_KEY_FILE", null, "PEM file with an RS256 or ES256 public key for JWTs."),
+  JWT_ALGORITHM("SSE_JWT_ALGORITHM", "RS256", "Algorithm of SSE_JWT_PUBLIC_KEY_FILE: RS256 or ES256."),
+  JWT_JWKS_URL("SSE_JWT_JWKS_URL", null, "URL of a JWKS document with the token signing keys, fetched at start and refreshed."),
+  JWT_JWKS_REFRESH_MS("SSE_JWT_JWKS_REFRESH_MS", "300000", "How often the JWKS is fetched again."),
+  JWT_ISSUER("SSE_JWT_ISSUER", null, "Required iss claim. Unset: not checked."),
+  JWT_AUDIENCE("SSE_JWT_AUDIENCE", null, "Required aud claim. Unset: not checked."),
+  JWT_COOKIE("SSE_JWT_COOKIE", "sse_token", "Name of the cookie a token may come in."),
+  PUBLIC_TOPICS("SSE_PUBLIC_TOPICS", null, "Comma list of topic patterns (* wildcard) anyone may subscribe to without a token."),
+
+  MAX_CONNECTIONS("SSE_MAX_CONNECTIONS", "19000", "Connections one node accepts; above it 503 with Retry-After."),
+  MAX_CONNECTIONS_PER_USER("SSE_MAX_CONNECTIONS_PER_USER", "0",
+      "Connections one user (JWT sub) may hold across the whole cluster; above it 429. 0: no limit."),
+  PUBLISH_RATE("SSE_PUBLISH_RATE", "1000", "Publishes per second allowed per publisher identity on a node; above it 429. 0: no limit."),
+  MAX_REQUEST_LINE("SSE_MAX_REQUEST_LINE", "8192", "Longest HTTP request line, in bytes (414 above)."),
+  MAX_HEADER_BYTES("SSE_MAX_HEADER_BYTES", "16384", "Largest HTTP header block, in bytes (431 above)."),
+
+  TLS_CERT("SSE_TLS_CERT", null, "PEM certificate chain: serve HTTPS with HTTP/2 (ALPN). Needs SSE_TLS_KEY."),
+  TLS_KEY("SSE_TLS_KEY", null, "PEM private key for SSE_TLS_CERT.");
 
   private final String env;
   private final String defaultValue;

@@ -7,7 +7,9 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -47,7 +49,16 @@ public final class HttpVerticle extends VerticleBase {
         .setPort(config.intValue(Setting.HTTP_PORT))
         .setHost(config.string(Setting.HTTP_HOST))
         .setTcpKeepAlive(true)
-        .setCompressionSupported(false);
+        .setCompressionSupported(false)
+        .setMaxInitialLineLength(config.intValue(Setting.MAX_REQUEST_LINE))
+        .setMaxHeaderSize(config.intValue(Setting.MAX_HEADER_BYTES))
+        // One page may hold many event streams over one HTTP/2 connection.
+        .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(1000));
+    if (config.isSet(Setting.TLS_CERT)) {
+      options.setSsl(true).setUseAlpn(true).setKeyCertOptions(new PemKeyCertOptions()
+          .setCertPath(config.string(Setting.TLS_CERT))
+          .setKeyPath(config.string(Setting.TLS_KEY)));
+    }
     server = vertx.createHttpServer(options).requestHandler(router());
     return server.listen();
   }

@@ -1,5 +1,7 @@
 package dev.ssegateway.gateway.http;
 
+import dev.ssegateway.gateway.auth.AccessDenied;
+import dev.ssegateway.gateway.auth.Principal;
 import dev.ssegateway.gateway.config.Setting;
 import dev.ssegateway.publisher.InvalidInputException;
 import dev.ssegateway.publisher.PublishRequest;
@@ -21,6 +23,8 @@ final class PublishHandler implements Handler<RoutingContext> {
   private final NodeServices services;
   private final PublishKey key;
   private final int maxDataBytes;
+  /** Rate-limit identity of everyone using the shared publish key. */
+  private static final String KEY_IDENTITY = "publish-key";
 
   PublishHandler(NodeServices services) {
     this.services = services;
@@ -30,22 +34,55 @@ final class PublishHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    String denied = key.check(ctx.request().getHeader("Authorization"));
-    if (denied != null) {
-      int status = denied.equals("missing_credentials") ? 401 : 403;
-      if (status == 401) {
-        ctx.response().putHeader("WWW-Authenticate", "Bearer");
-      }
-      ErrorResponses.send(ctx.response(), status, denied, status == 401
-          ? "Publishing needs Authorization: Bearer <publish key>"
-          : "The publish key is not valid");
+    String authorization = ctx.request().getHeader("Authorization");
+    String denied = key.check(authorization);
+    if (denied == null) {
+      parseAndPublish(ctx, KEY_IDENTITY, null);
       return;
     }
+    if (denied.equals("missing_credentials")) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer");
+      ErrorResponses.send(ctx.response(), 401, denied,
+          "Publishing needs Authorization: Bearer <publish key or token with publish grants>");
+      return;
+    }
+    if (!services.access().tokensEnabled()) {
+      ErrorResponses.send(ctx.response(), 403, "invalid_credentials", "The publish key is not valid");
+      return;
+    }
+    // Not the key: perhaps a token with publish grants.
+    String token = authorization.substring(7).trim();
+    services.access().verify(token).onComplete(ar -> {
+      if (ar.failed()) {
+        AccessDenied d = (AccessDenied) ar.cause();
+        ErrorResponses.send(ctx.response(), d.status(), d.code(), d.getMessage());
+      } else {
+        Principal p = ar.result();
+        parseAndPublish(ctx, "user:" + p.user(), p);
+      }
+    });
+  }
+
+  /** @param principal the token's principal, or null when the publish key was used */
+  private void parseAndPublish(RoutingContext ctx, String identity, Principal principal) {
     PublishRequest request;
     try {
       request = PublishRequestParser.parse(ctx.body().buffer(), maxDataBytes);
     } catch (InvalidInputException e) {
       ErrorResponses.send(ctx.response(), e.status(), e.code(), e.getMessage());
+      return;
+    }
+    if (principal != null && !principal.mayPublish(request.topic())) {
+      ErrorResponses.send(ctx.response(), 403, "forbidden_topic",
+          "The token does not grant publishing to " + request.topic());
+      return;
+    }
+    long wait = services.publishRate().acquire(identity);
+    if (wait > 0) {
+      services.metrics().refused("publish_rate");
+      ctx.response().putHeader("Retry-After", Long.toString(wait));
+      ErrorResponses.send(ctx.response(), 429, "publish_rate_exceeded",
+          "Too many publishes from this publisher; retry after " + wait + " s");
       return;
     }
     services.broker().publish(request).onComplete(ar -> {

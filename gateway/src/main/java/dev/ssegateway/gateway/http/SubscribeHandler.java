@@ -8,7 +8,11 @@ import dev.ssegateway.gateway.sse.ResumeCursor;
 import dev.ssegateway.gateway.sse.SseConnection;
 import dev.ssegateway.publisher.InvalidInputException;
 import dev.ssegateway.publisher.TopicNames;
+import dev.ssegateway.gateway.auth.AccessDenied;
+import dev.ssegateway.gateway.auth.Principal;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.core.json.JsonObject;
@@ -31,11 +35,15 @@ final class SubscribeHandler implements Handler<RoutingContext> {
   private final LoopHub loop;
   private final ConnectionSettings connectionSettings;
   private final int maxTopics;
+  private final int maxConnections;
+  private final int maxPerUser;
 
   SubscribeHandler(NodeServices services, LoopHub loop) {
     this.services = services;
     this.loop = loop;
     this.maxTopics = services.config().intValue(Setting.MAX_TOPICS);
+    this.maxConnections = services.config().intValue(Setting.MAX_CONNECTIONS);
+    this.maxPerUser = services.config().intValue(Setting.MAX_CONNECTIONS_PER_USER);
     this.connectionSettings = new ConnectionSettings(
         services.config().longValue(Setting.RETRY_MS),
         services.config().intValue(Setting.CLIENT_QUEUE_BYTES),
@@ -45,10 +53,18 @@ final class SubscribeHandler implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
+    if (services.metrics().connections() >= maxConnections) {
+      ctx.response().putHeader("Retry-After", "5");
+      services.metrics().refused("node_connections");
+      ErrorResponses.send(ctx.response(), 503, "too_many_connections",
+          "This node holds its maximum of " + maxConnections + " connections; retry (another node may take it)");
+      return;
+    }
     String[] topics;
     try {
       topics = topics(request.params().getAll("topic"));
     } catch (InvalidInputException e) {
+      services.metrics().refused(e.code());
       ErrorResponses.send(ctx.response(), e.status(), e.code(), e.getMessage());
       return;
     }
@@ -58,37 +74,72 @@ final class SubscribeHandler implements Handler<RoutingContext> {
           "streamId must be 8 to 128 characters from A-Z a-z 0-9 . _ -");
       return;
     }
-    String lastId = request.getHeader("Last-Event-ID");
-    if (lastId == null || lastId.isEmpty()) {
-      lastId = request.getParam("lastEventId");
-    }
+    String header = request.getHeader("Last-Event-ID");
+    String lastId = header == null || header.isEmpty() ? request.getParam("lastEventId") : header;
     if (lastId != null && lastId.length() > MAX_ID_LENGTH) {
       ErrorResponses.send(ctx.response(), 400, "invalid_last_event_id",
           "Last-Event-ID is longer than " + MAX_ID_LENGTH + " characters");
       return;
     }
-    if ((lastId == null || lastId.isEmpty()) && streamId != null) {
-      // No id from the client (a page reload): resume from the server-side cursor, if any.
-      request.pause();
-      services.cluster().cursor(streamId).onComplete(ar -> loop.context().runOnContext(v -> {
-        request.resume();
-        EventId[] from = ar.succeeded() && ar.result() != null ? fromCursor(ar.result(), topics) : null;
-        open(request, topics, from, false, streamId);
-      }));
-      return;
-    }
-    EventId[] resumeFrom = null;
-    boolean unknown = false;
-    if (lastId != null && !lastId.isEmpty()) {
-      resumeFrom = ResumeCursor.decode(lastId, topics.length);
-      unknown = resumeFrom == null;
-    }
-    open(request, topics, resumeFrom, unknown, streamId);
+    String resumeId = lastId == null || lastId.isEmpty() ? null : lastId;
+    onLoop(services.access().authorizeSubscribe(request, topics)
+        .compose(principal -> takeUserSlot(principal).map(principal)))
+        .onSuccess(principal -> resumePosition(topics, resumeId, streamId).onSuccess(from -> {
+          SseConnection c = new SseConnection(request, loop, services.broker(), services.metrics(),
+              connectionSettings, topics, from.positions(), from.unknown()).withCursor(streamId);
+          if (principal.user() != null && maxPerUser > 0) {
+            c.onEnd(() -> services.cluster().releaseUserConnection(principal.user()));
+          }
+          c.expiresAt(principal.expiresAtMs()).open();
+        }))
+        .onFailure(e -> refuse(ctx, e));
   }
 
-  private void open(HttpServerRequest request, String[] topics, EventId[] from, boolean unknown, String streamId) {
-    new SseConnection(request, loop, services.broker(), services.metrics(), connectionSettings,
-        topics, from, unknown).withCursor(streamId).open();
+  private Future<Void> takeUserSlot(Principal principal) {
+    if (principal.user() == null || maxPerUser <= 0) {
+      return Future.succeededFuture();
+    }
+    return services.cluster().acquireUserConnection(principal.user(), maxPerUser).compose(ok -> ok
+        ? Future.succeededFuture()
+        : Future.failedFuture(new AccessDenied(429, "too_many_user_connections",
+            "User " + principal.user() + " already holds " + maxPerUser + " connections across the cluster")));
+  }
+
+  private record ResumeFrom(EventId[] positions, boolean unknown) {}
+
+  /** Last-Event-ID (or lastEventId) first; else the server-side cursor; else a new subscriber. */
+  private Future<ResumeFrom> resumePosition(String[] topics, String lastId, String streamId) {
+    if (lastId != null) {
+      EventId[] from = ResumeCursor.decode(lastId, topics.length);
+      return Future.succeededFuture(new ResumeFrom(from, from == null));
+    }
+    if (streamId == null) {
+      return Future.succeededFuture(new ResumeFrom(null, false));
+    }
+    return onLoop(services.cluster().cursor(streamId)
+        .map(json -> new ResumeFrom(json == null ? null : fromCursor(json, topics), false))
+        .otherwise(new ResumeFrom(null, false)));
+  }
+
+  private void refuse(RoutingContext ctx, Throwable e) {
+    if (e instanceof AccessDenied d) {
+      services.metrics().refused(d.code());
+      if (d.status() == 429) {
+        ctx.response().putHeader("Retry-After", "10");
+      }
+      if (d.status() == 401) {
+        ctx.response().putHeader("WWW-Authenticate", "Bearer");
+      }
+      ErrorResponses.send(ctx.response(), d.status(), d.code(), d.getMessage());
+    } else {
+      ErrorResponses.send(ctx.response(), 503, "unavailable", "Could not open the stream: " + e.getMessage());
+    }
+  }
+
+  private <T> Future<T> onLoop(Future<T> f) {
+    Promise<T> p = Promise.promise();
+    f.onComplete(ar -> loop.context().runOnContext(v -> p.handle(ar)));
+    return p.future();
   }
 
   /** Positions stored in a cursor, per topic; topics it does not know start at the head. */

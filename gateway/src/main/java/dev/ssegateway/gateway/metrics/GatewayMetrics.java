@@ -134,6 +134,11 @@ public final class GatewayMetrics {
     redisReconnects.increment();
   }
 
+  /** A request refused by a limit or by access rules, tagged with the error code. */
+  public void refused(String code) {
+    registry.counter("sse.requests.refused", "reason", code).increment();
+  }
+
   public double count(String name) {
     Counter c = registry.find(name).counter();
     return c == null ? 0 : c.count();

@@ -48,6 +48,8 @@ public final class SseConnection {
   private List<Object> held = new ArrayList<>();
   private int heldBytes;
   private String streamId;
+  private Runnable onEnd;
+  private long expiryTimer = -1;
 
   /**
    * @param resumeFrom the client's position per topic, or null for a new subscriber (who starts
@@ -84,6 +86,32 @@ public final class SseConnection {
     return this;
   }
 
+  /** Runs once when the stream ends, however it ends (e.g. gives back a user's connection slot). */
+  public SseConnection onEnd(Runnable action) {
+    this.onEnd = action;
+    return this;
+  }
+
+  /**
+   * Ends the stream when the token that opened it expires, with an {@code sse-token-expired}
+   * event first so the client knows to reconnect with a fresh token.
+   */
+  public SseConnection expiresAt(long epochMs) {
+    if (epochMs > 0) {
+      long delay = Math.max(1, epochMs - System.currentTimeMillis());
+      expiryTimer = loop.context().owner().setTimer(delay, t -> {
+        expiryTimer = -1;
+        if (state != State.CLOSED) {
+          if (headersSent) {
+            write(SseEncoder.control(ControlEvents.TOKEN_EXPIRED, "{\"reason\":\"token_expired\"}"));
+          }
+          finish(DisconnectReason.TOKEN_EXPIRED);
+        }
+      });
+    }
+    return this;
+  }
+
   public String streamId() {
     return streamId;
   }
@@ -106,6 +134,17 @@ public final class SseConnection {
   }
 
   public void open() {
+    if (response.closed()) {
+      // The client left while the request was being checked: nothing to hold.
+      state = State.CLOSED;
+      if (onEnd != null) {
+        onEnd.run();
+      }
+      if (expiryTimer >= 0) {
+        loop.context().owner().cancelTimer(expiryTimer);
+      }
+      return;
+    }
     response.closeHandler(v -> onClientGone());
     response.exceptionHandler(e -> disconnect(DisconnectReason.WRITE_FAILED));
     boolean resuming = false;
@@ -387,6 +426,13 @@ public final class SseConnection {
   private void release(DisconnectReason reason) {
     held = null;
     outbox = null;
+    if (expiryTimer >= 0) {
+      loop.context().owner().cancelTimer(expiryTimer);
+    }
+    if (onEnd != null) {
+      onEnd.run();
+      onEnd = null;
+    }
     List<String> active = new ArrayList<>(topics.length);
     for (int i = 0; i < topics.length; i++) {
       if (!ended[i]) {

@@ -72,8 +72,23 @@ final class HistoryReader {
       }
       events.add(WireMessage.fromStreamEntry(entry.get(0).toString(), map));
     }
-    boolean gap = HistoryGap.isGap(after, true, lastGenerated, maxDeleted);
+    boolean gap = HistoryGap.isGap(after, true, lastGenerated, maxDeleted)
+        || lostElsewhere(after, r.get(6).toInteger() == 1, maxDeleted, r.get(7).toLong(), r.get(8).toLong());
     return new HistoryPage(events, gap, EventId.parse(oldest), lastGenerated, headIsClose, events.size() >= limit);
+  }
+
+  /**
+   * What {@link HistoryGap} cannot see from the stream's counters alone. A client's id that this
+   * stream issued is either still kept or at most its max-deleted-entry-id; any other id came from
+   * a history that is gone (a Redis restart without persistence, a failover that lost the newest
+   * writes, an expired and re-created topic), and what followed it there is lost. A client at
+   * {@link EventId#ZERO} has lost whatever was removed from the stream's start.
+   */
+  static boolean lostElsewhere(EventId after, boolean afterKept, EventId maxDeleted, long entriesAdded, long length) {
+    if (after.equals(EventId.ZERO)) {
+      return entriesAdded > length;
+    }
+    return !afterKept && after.isAfter(maxDeleted);
   }
 
   private static String load() {

@@ -37,6 +37,7 @@ public final class RedisBroker implements Broker {
   private static final Logger log = LoggerFactory.getLogger(RedisBroker.class);
   private static final long CANARY_INTERVAL_MS = 1000;
   private static final long CANARY_STALE_MS = 3500;
+  private static final long SLOTS_CHECK_MS = 2000;
 
   private final Vertx vertx;
   private final Context context;
@@ -52,6 +53,9 @@ public final class RedisBroker implements Broker {
   private BrokerListener listener;
   private volatile long lastCanaryMs;
   private long canaryTimer = -1;
+  private ClusterSlotsWatch slotsWatch;
+  private long slotsTimer = -1;
+  private long lastSlotsCheckMs;
 
   public RedisBroker(Vertx vertx, Context context, GatewayConfig config, GatewayMetrics metrics) {
     this.vertx = vertx;
@@ -82,6 +86,10 @@ public final class RedisBroker implements Broker {
       });
       subscriber.subscribe(canaryChannel);
       canaryTimer = vertx.setPeriodic(CANARY_INTERVAL_MS, t -> sendCanary());
+      if (sharded) {
+        slotsWatch = new ClusterSlotsWatch(commands);
+        slotsTimer = vertx.setPeriodic(SLOTS_CHECK_MS, t -> checkSlots());
+      }
       // Start even when Redis is down: readiness stays false and the subscriber keeps retrying.
       return subscriber.start().onSuccess(v -> sendCanary()).recover(e -> {
         log.warn("Redis is not reachable yet ({}); retrying in the background", e.getMessage());
@@ -94,6 +102,25 @@ public final class RedisBroker implements Broker {
     commands.send(Request.cmd(sharded ? Command.SPUBLISH : Command.PUBLISH).arg(canaryChannel)
             .arg(Long.toString(System.currentTimeMillis())))
         .onFailure(e -> log.debug("Canary publish failed: {}", e.getMessage()));
+  }
+
+  /**
+   * Starts the subscriber over when a slot changed owner and its connection predates the last
+   * read that still saw the old owners (a newer connection was made with fresh slots, or gets
+   * MOVED and starts over by itself).
+   */
+  private void checkSlots() {
+    long started = System.currentTimeMillis();
+    slotsWatch.changed().onComplete(ar -> context.runOnContext(v -> {
+      long previous = lastSlotsCheckMs;
+      if (ar.failed()) {
+        return;
+      }
+      lastSlotsCheckMs = started;
+      if (ar.result() && subscriber.connectedAtMs() < previous) {
+        subscriber.reconnect("the cluster's slots changed owners");
+      }
+    }));
   }
 
   private void onMessage(String channel, String payload) {
@@ -137,6 +164,9 @@ public final class RedisBroker implements Broker {
   public Future<Void> close() {
     if (canaryTimer >= 0) {
       vertx.cancelTimer(canaryTimer);
+    }
+    if (slotsTimer >= 0) {
+      vertx.cancelTimer(slotsTimer);
     }
     return onContext(() -> subscriber == null ? Future.succeededFuture() : subscriber.close())
         .eventually(() -> {

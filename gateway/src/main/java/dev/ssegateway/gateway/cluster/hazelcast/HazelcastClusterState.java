@@ -32,12 +32,14 @@ public final class HazelcastClusterState implements ClusterState {
   static final String NODES_MAP = "sse-nodes";
   static final String LAST_IDS_MAP = "sse-last-ids";
   static final String CURSORS_MAP = "sse-cursors";
+  static final String USERS_MAP = "sse-user-connections";
 
   private final Vertx vertx;
   private final HazelcastInstance hz;
   private final IMap<String, String> nodes;
   private final IMap<String, String> lastIds;
   private final IMap<String, String> cursors;
+  private final IMap<String, String> users;
   private final String memberKey;
   private final long reportTtlMs;
   private Map<String, String> lastIdsWritten = new HashMap<>();
@@ -48,6 +50,7 @@ public final class HazelcastClusterState implements ClusterState {
     this.nodes = hz.getMap(NODES_MAP);
     this.lastIds = hz.getMap(LAST_IDS_MAP);
     this.cursors = hz.getMap(CURSORS_MAP);
+    this.users = hz.getMap(USERS_MAP);
     this.memberKey = hz.getCluster().getLocalMember().getUuid().toString();
     this.reportTtlMs = reportTtlMs;
     hz.getCluster().addMembershipListener(new MembershipListener() {
@@ -60,6 +63,12 @@ public final class HazelcastClusterState implements ClusterState {
       public void memberRemoved(MembershipEvent e) {
         log.info("Cluster member left: {}; removing its counts", e.getMember().getAddress());
         nodes.removeAsync(e.getMember().getUuid().toString());
+        String dead = e.getMember().getUuid().toString();
+        // Off the event thread: executeOnEntries visits every partition.
+        vertx.executeBlocking(() -> {
+          users.executeOnEntries(new UserSlots.ForgetMember(dead));
+          return null;
+        }, false);
       }
     });
   }
@@ -106,6 +115,19 @@ public final class HazelcastClusterState implements ClusterState {
   public void saveCursors(Map<String, String> batch) {
     cursors.putAllAsync(batch).exceptionally(e -> {
       log.warn("Saving {} cursors failed: {}", batch.size(), e.getMessage());
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Boolean> acquireUserConnection(String user, int limit) {
+    return Future.fromCompletionStage(users.submitToKey(user, new UserSlots.Acquire(memberKey, limit)));
+  }
+
+  @Override
+  public void releaseUserConnection(String user) {
+    users.submitToKey(user, new UserSlots.Release(memberKey)).exceptionally(e -> {
+      log.warn("Releasing a connection slot of user {} failed: {}", user, e.getMessage());
       return null;
     });
   }
