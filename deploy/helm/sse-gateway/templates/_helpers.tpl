@@ -109,6 +109,15 @@ app.kubernetes.io/component: gateway
 {{- end }}
 {{- end }}
 
+{{/* URL scheme of the pods' HTTP port. */}}
+{{- define "sse-gateway.scheme" -}}
+{{- if .Values.tls.enabled }}HTTPS{{ else }}HTTP{{ end }}
+{{- end }}
+
+{{/* Where secret files are mounted in the gateway container. */}}
+{{- define "sse-gateway.jwtKeyDir" -}}/etc/sse-gateway/jwt{{- end }}
+{{- define "sse-gateway.tlsDir" -}}/etc/sse-gateway/tls{{- end }}
+
 {{/* Render-time checks that keep a wrong install from starting. */}}
 {{- define "sse-gateway.validate" -}}
 {{- if and (gt (int (include "sse-gateway.minReplicas" .)) 1) (not (include "sse-gateway.hasRedis" .)) }}
@@ -126,8 +135,25 @@ app.kubernetes.io/component: gateway
 {{- if and .Values.autoscaling.enabled (lt (int .Values.autoscaling.maxReplicas) (int .Values.autoscaling.minReplicas)) }}
 {{- fail "autoscaling.maxReplicas must be at least autoscaling.minReplicas" }}
 {{- end }}
+{{- if .Values.auth.jwt.enabled }}
+{{- if and (eq .Values.auth.jwt.mode "publicKey") (not .Values.auth.jwt.publicKey) (not .Values.auth.existingSecret) }}
+{{- fail "auth.jwt.mode=publicKey needs auth.jwt.publicKey (PEM) or auth.existingSecret holding it" }}
+{{- end }}
+{{- if and (eq .Values.auth.jwt.mode "jwks") (not .Values.auth.jwt.jwksUrl) }}
+{{- fail "auth.jwt.mode=jwks needs auth.jwt.jwksUrl" }}
+{{- end }}
+{{- end }}
+{{- if and .Values.tls.enabled (not .Values.tls.secretName) }}
+{{- fail "tls.enabled needs tls.secretName (a kubernetes.io/tls Secret)" }}
+{{- end }}
+{{- $max := get .Values.gateway.config "SSE_MAX_CONNECTIONS" }}
+{{- if and $max .Values.autoscaling.enabled .Values.autoscaling.connections.enabled }}
+{{- if ge (float64 .Values.autoscaling.connections.averageValue) (float64 $max) }}
+{{- fail (printf "autoscaling.connections.averageValue (%v) must stay below SSE_MAX_CONNECTIONS (%v): pods would refuse clients before the HPA adds pods" .Values.autoscaling.connections.averageValue $max) }}
+{{- end }}
+{{- end }}
 {{- range $k, $v := .Values.gateway.config }}
-{{- if has $k (list "SSE_HTTP_PORT" "SSE_CLUSTER_PORT" "SSE_CLUSTER_DNS" "SSE_CLUSTER_MEMBERS" "SSE_CLUSTER_NAME" "SSE_DRAIN_MS" "SSE_REDIS_URL" "SSE_REDIS_MODE" "SSE_REDIS_MASTER" "SSE_REDIS_PREFIX" "SSE_PUBLISH_KEY" "SSE_JWT_SECRET" "SSE_PUBLIC_TOPICS" "SSE_NODE_ID" "SSE_LOG_FORMAT" "SSE_CORS_ORIGINS") }}
+{{- if has $k (list "SSE_HTTP_PORT" "SSE_CLUSTER_PORT" "SSE_CLUSTER_DNS" "SSE_CLUSTER_MEMBERS" "SSE_CLUSTER_NAME" "SSE_DRAIN_MS" "SSE_REDIS_URL" "SSE_REDIS_MODE" "SSE_REDIS_MASTER" "SSE_REDIS_PREFIX" "SSE_PUBLISH_KEY" "SSE_JWT_SECRET" "SSE_JWT_PUBLIC_KEY_FILE" "SSE_JWT_ALGORITHM" "SSE_JWT_JWKS_URL" "SSE_JWT_ISSUER" "SSE_JWT_AUDIENCE" "SSE_PUBLIC_TOPICS" "SSE_TLS_CERT" "SSE_TLS_KEY" "SSE_NODE_ID" "SSE_LOG_FORMAT" "SSE_CORS_ORIGINS") }}
 {{- fail (printf "gateway.config.%s is set by the chart from its own values (see values.yaml): set that value instead, so ports, probes, grace period and secrets stay consistent" $k) }}
 {{- end }}
 {{- end }}

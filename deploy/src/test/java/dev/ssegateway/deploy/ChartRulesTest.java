@@ -131,6 +131,37 @@ class ChartRulesTest {
   }
 
   @Test
+  @DisplayName("each JWT mode renders its own settings, and a mode without its key is refused")
+  void jwtModes() {
+    assumeTrue(GatewaySettings.exists("SSE_JWT_PUBLIC_KEY_FILE") && GatewaySettings.exists("SSE_JWT_JWKS_URL"),
+        "the gateway has no public-key/JWKS JWT settings yet");
+    Chart.Manifests pk = Chart.render(null, "auth.jwt.enabled", true, "auth.jwt.mode", "publicKey",
+        "auth.jwt.publicKey", "PEM");
+    assertThat(pk.gatewayEnv()).containsKeys("SSE_JWT_PUBLIC_KEY_FILE", "SSE_JWT_ALGORITHM").doesNotContainKey("SSE_JWT_SECRET");
+    assertThat(Y.str(pk.byName("Secret", "sse-sse-gateway"), "data.jwt-public-key")).isEqualTo(b64("PEM"));
+    Chart.Manifests jwks = Chart.render(null, "auth.jwt.enabled", true, "auth.jwt.mode", "jwks",
+        "auth.jwt.jwksUrl", "https://id.example.com/jwks");
+    assertThat(jwks.gatewayEnv()).containsEntry("SSE_JWT_JWKS_URL", "https://id.example.com/jwks").doesNotContainKey("SSE_JWT_SECRET");
+    assertThatThrownBy(() -> Chart.render(null, "auth.jwt.enabled", true, "auth.jwt.mode", "jwks"))
+        .hasMessageContaining("needs auth.jwt.jwksUrl");
+    assertThatThrownBy(() -> Chart.render(null, "auth.jwt.enabled", true, "auth.jwt.mode", "publicKey"))
+        .hasMessageContaining("needs auth.jwt.publicKey");
+  }
+
+  @Test
+  @DisplayName("the HPA's connection target stays below the connections a pod accepts")
+  void hpaTargetBelowConnectionLimit() {
+    GatewaySettings.byEnv("SSE_MAX_CONNECTIONS").ifPresent(s -> assertThat(
+        Double.parseDouble(String.valueOf(Y.get(Chart.values(null), "autoscaling.connections.averageValue"))))
+        .as("default HPA target vs the gateway's default SSE_MAX_CONNECTIONS")
+        .isLessThan(Double.parseDouble(s.defaultValue())));
+    assertThatThrownBy(() -> Chart.render(null, "redis.url", "redis://r:6379", "autoscaling.enabled", true,
+        "autoscaling.connections.enabled", true, "autoscaling.connections.averageValue", "9000",
+        "gateway.config.SSE_MAX_CONNECTIONS", "8000"))
+        .hasMessageContaining("must stay below SSE_MAX_CONNECTIONS");
+  }
+
+  @Test
   @DisplayName("the HPA's connection metric is the gauge the gateway exports and the dashboard shows")
   void hpaConnectionMetric() {
     Chart.Manifests m = Chart.render(null, "redis.url", "redis://r:6379", "autoscaling.enabled", true,

@@ -97,11 +97,14 @@ class ChartVariantsTest {
   @DisplayName("probes use /health/live and /health/ready on the HTTP port")
   void probePaths(Path values) {
     Map<String, Object> c = Chart.render(values).gatewayContainer();
+    boolean tls = Boolean.TRUE.equals(Y.get(Chart.values(values), "tls.enabled"));
+    assertThat(tls).isEqualTo(Chart.render(values).gatewayEnv().containsKey("SSE_TLS_CERT"));
     assertThat(Y.str(c, "livenessProbe.httpGet.path")).isEqualTo("/health/live");
     assertThat(Y.str(c, "startupProbe.httpGet.path")).isEqualTo("/health/live");
     assertThat(Y.str(c, "readinessProbe.httpGet.path")).isEqualTo("/health/ready");
     for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
       assertThat(Y.str(c, probe + ".httpGet.port")).isEqualTo("http");
+      assertThat(Y.str(c, probe + ".httpGet.scheme")).as("%s scheme follows tls.enabled", probe).isEqualTo(tls ? "HTTPS" : "HTTP");
     }
   }
 
@@ -196,8 +199,22 @@ class ChartVariantsTest {
   void referencedSecretsExist(Path values) {
     Chart.Manifests m = Chart.render(values);
     Map<String, Object> v = Chart.values(values);
-    List<String> external = Stream.of(Y.str(v, "auth.existingSecret"), Y.str(v, "redis.existingSecret"))
+    List<String> external = Stream.of(Y.str(v, "auth.existingSecret"), Y.str(v, "redis.existingSecret"), Y.str(v, "tls.secretName"))
         .filter(s -> s != null && !s.isEmpty()).toList();
+    for (Object vol : Y.listOr(m.gateway(), "spec.template.spec.volumes")) {
+      String name = Y.str(vol, "secret.secretName");
+      if (name == null) {
+        continue;
+      }
+      Map<String, Object> secret = m.byName("Secret", name);
+      if (secret == null) {
+        assertThat(external).as("volume Secret %s is neither rendered nor an existing one", name).contains(name);
+      } else {
+        for (Object item : Y.listOr(vol, "secret.items")) {
+          assertThat(Y.map(secret.get("data"))).as("Secret %s", name).containsKey(Y.str(item, "key"));
+        }
+      }
+    }
     for (Object e : Y.listOr(m.gatewayContainer(), "env")) {
       String name = Y.str(e, "valueFrom.secretKeyRef.name");
       String key = Y.str(e, "valueFrom.secretKeyRef.key");
@@ -213,6 +230,23 @@ class ChartVariantsTest {
       }
     }
     assertThat(m.gatewayEnv()).containsKey(Setting.PUBLISH_KEY.env());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("variants")
+  @DisplayName("settings that name a file point into a volume mounted in the container")
+  void fileSettingsPointIntoMounts(Path values) {
+    Chart.Manifests m = Chart.render(values);
+    List<String> mounts = Y.listOr(m.gatewayContainer(), "volumeMounts").stream().map(vm -> Y.str(vm, "mountPath")).toList();
+    List<String> volumes = Y.listOr(m.gateway(), "spec.template.spec.volumes").stream().map(vol -> Y.str(vol, "name")).toList();
+    for (Object vm : Y.listOr(m.gatewayContainer(), "volumeMounts")) {
+      assertThat(volumes).as("volume of mount %s", Y.str(vm, "mountPath")).contains(Y.str(vm, "name"));
+    }
+    m.gatewayEnv().forEach((k, val) -> {
+      if (k.startsWith("SSE_") && val.startsWith("/")) {
+        assertThat(mounts).as("%s=%s is under a mount", k, val).anyMatch(mp -> val.startsWith(mp + "/"));
+      }
+    });
   }
 
   @ParameterizedTest(name = "{0}")
