@@ -95,13 +95,13 @@ app.kubernetes.io/component: gateway
 {{- end }}
 
 {{/* terminationGracePeriodSeconds: preStop sleep + drain window + margin, or the explicit value,
-     which must exceed preStop sleep + drain window. */}}
+     which must exceed preStop sleep + drain window + 10 s (the gateway's own stop allowance). */}}
 {{- define "sse-gateway.gracePeriod" -}}
 {{- $floor := add .Values.drain.preStopSleepSeconds .Values.drain.windowSeconds }}
 {{- $explicit := int .Values.drain.terminationGracePeriodSeconds }}
 {{- if gt $explicit 0 }}
-{{- if le $explicit (int $floor) }}
-{{- fail (printf "drain.terminationGracePeriodSeconds (%d) must exceed drain.preStopSleepSeconds + drain.windowSeconds (%d): Kubernetes would kill the pod in the middle of its drain and its remaining clients would reconnect all at once" $explicit (int $floor)) }}
+{{- if le $explicit (int (add $floor 10)) }}
+{{- fail (printf "drain.terminationGracePeriodSeconds (%d) must exceed drain.preStopSleepSeconds + drain.windowSeconds + 10 s (%d): Kubernetes would kill the pod in the middle of its drain and its remaining clients would reconnect all at once" $explicit (int (add $floor 10))) }}
 {{- end }}
 {{- $explicit }}
 {{- else }}

@@ -32,17 +32,17 @@ class ChartRulesTest {
   void drainWindowDrivesEnvAndGracePeriod() {
     Chart.Manifests m = Chart.render(null, "drain.windowSeconds", 90, "drain.preStopSleepSeconds", 7);
     assertThat(m.gatewayEnv()).containsEntry(Setting.DRAIN_MS.env(), "90000");
-    assertThat(Y.integer(m.gateway(), "spec.template.spec.terminationGracePeriodSeconds")).isEqualTo(7 + 90 + 10);
+    assertThat(Y.integer(m.gateway(), "spec.template.spec.terminationGracePeriodSeconds")).isEqualTo(7 + 90 + 15);
     assertThat(Y.list(m.gatewayContainer(), "lifecycle.preStop.exec.command")).containsExactly("sleep", "7");
   }
 
   @Test
   @DisplayName("a grace period too short for the drain is refused at render time")
   void tooShortGracePeriodIsRefused() {
-    assertThatThrownBy(() -> Chart.render(null, "drain.terminationGracePeriodSeconds", 25))
-        .hasMessageContaining("must exceed drain.preStopSleepSeconds + drain.windowSeconds");
-    Chart.Manifests ok = Chart.render(null, "drain.terminationGracePeriodSeconds", 26);
-    assertThat(Y.integer(ok.gateway(), "spec.template.spec.terminationGracePeriodSeconds")).isEqualTo(26);
+    assertThatThrownBy(() -> Chart.render(null, "drain.terminationGracePeriodSeconds", 35))
+        .hasMessageContaining("must exceed drain.preStopSleepSeconds + drain.windowSeconds + 10 s");
+    Chart.Manifests ok = Chart.render(null, "drain.terminationGracePeriodSeconds", 36);
+    assertThat(Y.integer(ok.gateway(), "spec.template.spec.terminationGracePeriodSeconds")).isEqualTo(36);
   }
 
   @Test
