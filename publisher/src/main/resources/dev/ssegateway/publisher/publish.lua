@@ -76,6 +76,17 @@ if publishCommand ~= 'PUBLISH' and publishCommand ~= 'SPUBLISH' then
   return invalid('publishCommand', "must be 'PUBLISH' or 'SPUBLISH'")
 end
 
+-- Redis 7 records only XDEL in the stream's max-deleted-entry-id, not trimming. This script
+-- records the newest entry each trim removes there (with XSETID below), so that a reader can tell
+-- an id that history issued and then trimmed from one it never issued (a lost history).
+-- Trimming removes the oldest entries, so this only ever moves forward (nothing else deletes).
+local trimmedTop = nil
+local excess = redis.call('XLEN', key) - tonumber(maxLen) + 1
+if excess > 0 then
+  local removed = redis.call('XRANGE', key, '-', '+', 'COUNT', excess)
+  if removed[#removed] then trimmedTop = removed[#removed][1] end
+end
+
 -- Store. '*' lets Redis assign the id; MAXLEN '=' trims exactly, so history never exceeds maxLen.
 local id = redis.call('XADD', key, 'MAXLEN', '=', maxLen, '*',
   'e', event, 'd', data, 'r', retry, 'c', close)
@@ -90,7 +101,15 @@ if ageMs > 0 then
   local nowMs = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
   local idMs = tonumber(string.match(id, '^(%d+)-'))
   local minId = math.max(0, math.min(nowMs - ageMs, idMs))
-  redis.call('XTRIM', key, 'MINID', string.format('%.0f', minId))
+  local bound = string.format('%.0f', minId)
+  if minId > 0 then
+    local top = redis.call('XREVRANGE', key, '(' .. bound .. '-0', '-', 'COUNT', 1)
+    if top[1] then trimmedTop = top[1][1] end
+  end
+  redis.call('XTRIM', key, 'MINID', bound)
+end
+if trimmedTop then
+  redis.call('XSETID', key, id, 'MAXDELETEDID', trimmedTop)
 end
 
 -- Expire the history of topics nobody publishes to any more: after maxAgeMs, but never sooner

@@ -62,8 +62,10 @@ final class HistoryReader {
       return new HistoryPage(List.of(), false, EventId.parse(oldest), lastGenerated, headIsClose, false);
     }
     Response entries = r.get(5);
-    List<WireMessage> events = new ArrayList<>(entries.size());
-    for (int i = 0; i < entries.size(); i++) {
+    int wanted = Math.max(limit, 1);
+    int count = Math.min(entries.size(), wanted);
+    List<WireMessage> events = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
       Response entry = entries.get(i);
       Response fields = entry.get(1);
       Map<String, String> map = new HashMap<>();
@@ -74,7 +76,7 @@ final class HistoryReader {
     }
     boolean gap = HistoryGap.isGap(after, true, lastGenerated, maxDeleted)
         || lostElsewhere(after, r.get(6).toInteger() == 1, maxDeleted, r.get(7).toLong(), r.get(8).toLong());
-    return new HistoryPage(events, gap, EventId.parse(oldest), lastGenerated, headIsClose, events.size() >= limit);
+    return new HistoryPage(events, gap, EventId.parse(oldest), lastGenerated, headIsClose, entries.size() > wanted);
   }
 
   /**

@@ -3,7 +3,7 @@
 --
 -- KEYS[1]  the topic's history stream (sse:{topic}:h)
 -- ARGV[1]  the client's last id, exclusive ('' = none: only report the head)
--- ARGV[2]  how many entries to return at most
+-- ARGV[2]  how many entries the caller wants (one more is returned when more follow)
 -- ARGV[3]  maximum age of history in milliseconds (0 = no age bound)
 --
 -- Returns {0} when the stream does not exist, else
@@ -81,7 +81,8 @@ end
 local entries = {}
 local afterKept = 0
 if ARGV[1] ~= '' then
-  entries = redis.call('XRANGE', KEYS[1], '(' .. ARGV[1], '+', 'COUNT', tonumber(ARGV[2]))
+  -- One more than asked: the caller learns whether more follow without another read.
+  entries = redis.call('XRANGE', KEYS[1], '(' .. ARGV[1], '+', 'COUNT', tonumber(ARGV[2]) + 1)
   if redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1])[1] then afterKept = 1 end
 end
 local oldest = ''
