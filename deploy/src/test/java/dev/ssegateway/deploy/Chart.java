@@ -83,6 +83,24 @@ final class Chart {
     return cmd.call();
   }
 
+  /**
+   * The release notes (NOTES.txt) as `helm install --dry-run=client` prints them: a client-only
+   * dry run, which never contacts a cluster.
+   */
+  static String notes(Path valuesFile) {
+    com.marcnuri.helm.InstallCommand cmd = new Helm(chartDir()).install().withName(RELEASE).withNamespace(NAMESPACE)
+        .withKubeVersion(KUBE_VERSION).dryRun().withDryRunOption(com.marcnuri.helm.DryRun.CLIENT).clientOnly();
+    if (valuesFile != null) {
+      cmd = cmd.withValuesFile(valuesFile);
+    }
+    String out = cmd.call().getOutput();
+    int i = out.indexOf("NOTES:");
+    if (i < 0) {
+      throw new AssertionError("no NOTES in:\n" + out);
+    }
+    return out.substring(i);
+  }
+
   /** Values as the chart sees them: values.yaml, overlaid by the values file (deep merge). */
   @SuppressWarnings("unchecked")
   static Map<String, Object> values(Path valuesFile) {

@@ -252,6 +252,17 @@ class ChartVariantsTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("variants")
+  @DisplayName("the release notes render, give the grace period, and warn when no Redis is set")
+  void notesRender(Path values) {
+    String notes = Chart.notes(values);
+    Chart.Manifests m = Chart.render(values);
+    int grace = Y.integer(m.gateway(), "spec.template.spec.terminationGracePeriodSeconds");
+    assertThat(notes).contains("(grace period " + grace + " s)").contains("/publish");
+    assertThat(notes.contains("WARNING: no Redis")).isEqualTo(!m.gatewayEnv().containsKey("SSE_REDIS_URL"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("variants")
   @DisplayName("every manifest is well formed, namespaced in the release and named within 63 characters")
   void manifestsAreWellFormed(Path values) {
     Chart.Manifests m = Chart.render(values);
