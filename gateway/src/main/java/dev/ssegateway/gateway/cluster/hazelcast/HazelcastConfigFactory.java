@@ -43,7 +43,8 @@ public final class HazelcastConfigFactory {
     List<String> members = settings.list(Setting.CLUSTER_MEMBERS);
     if (settings.isSet(Setting.CLUSTER_DNS)) {
       join.getKubernetesConfig().setEnabled(true)
-          .setProperty("service-dns", settings.string(Setting.CLUSTER_DNS));
+          .setProperty("service-dns", settings.string(Setting.CLUSTER_DNS))
+          .setProperty("service-port", settings.string(Setting.CLUSTER_PORT));
     } else if (!members.isEmpty()) {
       join.getTcpIpConfig().setEnabled(true).setMembers(members).setConnectionTimeoutSeconds(2);
       if (members.stream().allMatch(HazelcastConfigFactory::isLoopback)) {
