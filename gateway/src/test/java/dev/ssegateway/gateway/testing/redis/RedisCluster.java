@@ -27,10 +27,12 @@ public final class RedisCluster implements AutoCloseable {
   private static final long FORM_TIMEOUT_MS = 20_000;
 
   private final List<RedisServer> servers;
+  private final List<Integer> busPorts;
   private final List<String> ids = new ArrayList<>();
 
-  private RedisCluster(List<RedisServer> servers) {
+  private RedisCluster(List<RedisServer> servers, List<Integer> busPorts) {
     this.servers = servers;
+    this.busPorts = busPorts;
     for (RedisServer s : servers) {
       ids.add(Resp.text(s.port(), "CLUSTER", "MYID"));
     }
@@ -39,13 +41,16 @@ public final class RedisCluster implements AutoCloseable {
   /** Starts {@code masters} nodes (no replicas), forms the cluster and waits until it serves. */
   public static RedisCluster start(int masters) {
     List<RedisServer> servers = new ArrayList<>();
+    List<Integer> busPorts = new ArrayList<>();
     try {
       for (int i = 0; i < masters; i++) {
         // An explicit bus port: the default (port + 10000) is out of range for high free ports.
+        int bus = freePort();
         servers.add(RedisServer.start("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-            "--cluster-port", Integer.toString(freePort()), "--cluster-node-timeout", "5000"));
+            "--cluster-port", Integer.toString(bus), "--cluster-node-timeout", "5000"));
+        busPorts.add(bus);
       }
-      RedisCluster cluster = new RedisCluster(servers);
+      RedisCluster cluster = new RedisCluster(servers, busPorts);
       cluster.form();
       return cluster;
     } catch (RuntimeException e) {
@@ -57,7 +62,7 @@ public final class RedisCluster implements AutoCloseable {
   private void form() {
     int first = servers.get(0).port();
     for (int i = 1; i < servers.size(); i++) {
-      Resp.call(first, "CLUSTER", "MEET", "127.0.0.1", servers.get(i).port());
+      Resp.call(first, "CLUSTER", "MEET", "127.0.0.1", servers.get(i).port(), busPorts.get(i));
     }
     int n = servers.size();
     for (int i = 0; i < n; i++) {
