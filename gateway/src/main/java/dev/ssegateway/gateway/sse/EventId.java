@@ -9,13 +9,16 @@ public record EventId(long ms, long seq) implements Comparable<EventId> {
   /** Before every event: a topic with no history yet. */
   public static final EventId ZERO = new EventId(0, 0);
 
-  /** Parses {@code <ms>-<seq>} (both non-negative decimals); null when the text is not an id. */
+  /**
+   * Parses {@code <ms>-<seq>}: two non-negative decimals of at most 19 digits (so that an overflow
+   * always shows as a negative value); null when the text is not an id.
+   */
   public static EventId parse(String text) {
     if (text == null) {
       return null;
     }
     int dash = text.indexOf('-');
-    if (dash <= 0 || dash == text.length() - 1 || dash > 20 || text.length() - dash > 21) {
+    if (dash <= 0 || dash == text.length() - 1 || dash > 19 || text.length() - dash > 20) {
       return null;
     }
     long ms = parseDigits(text, 0, dash);
