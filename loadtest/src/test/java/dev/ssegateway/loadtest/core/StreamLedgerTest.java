@@ -1,0 +1,53 @@
+package dev.ssegateway.loadtest.core;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class StreamLedgerTest {
+
+  @Test
+  @DisplayName("in-order delivery counts every event once, with no duplicate and no gap")
+  void inOrder() {
+    StreamLedger l = new StreamLedger(0);
+    for (long s = 1; s <= 1000; s++) {
+      assertThat(l.accept(s)).isTrue();
+    }
+    assertThat(l.accepted()).isEqualTo(1000);
+    assertThat(l.duplicates()).isZero();
+    assertThat(l.gaps()).isZero();
+    assertThat(l.outOfOrder()).isZero();
+  }
+
+  @Test
+  @DisplayName("a reordered event inside the window is a late first delivery, a repeated one a duplicate")
+  void reorderedAndDuplicated() {
+    StreamLedger l = new StreamLedger(0);
+    assertThat(l.accept(2)).isTrue();
+    assertThat(l.gaps()).isEqualTo(1);
+    assertThat(l.accept(1)).isTrue();
+    assertThat(l.accept(1)).isFalse();
+    assertThat(l.accept(2)).isFalse();
+    assertThat(l.accept(3)).isTrue();
+    assertThat(l.accepted()).isEqualTo(3);
+    assertThat(l.duplicates()).isEqualTo(2);
+    assertThat(l.outOfOrder()).isEqualTo(1);
+    assertThat(l.gaps()).isZero();
+  }
+
+  @Test
+  @DisplayName("the window slides across jumps of exactly 64 and more")
+  void windowEdges() {
+    StreamLedger l = new StreamLedger(0);
+    l.accept(1);
+    l.accept(65); // jump of 64: 1 is now at the far edge of the window
+    assertThat(l.accept(1)).isFalse();
+    assertThat(l.accept(2)).isTrue();
+    l.accept(300); // jump past the window
+    assertThat(l.accept(299)).isTrue();
+    assertThat(l.accept(100)).isFalse(); // too old to tell: never counted as a delivery
+    assertThat(l.tooOld()).isEqualTo(1);
+    assertThat(l.gaps()).isEqualTo(300 - 5);
+  }
+}
