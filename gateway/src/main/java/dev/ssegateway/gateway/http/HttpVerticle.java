@@ -3,10 +3,13 @@ package dev.ssegateway.gateway.http;
 import dev.ssegateway.gateway.config.GatewayConfig;
 import dev.ssegateway.gateway.config.Setting;
 import dev.ssegateway.gateway.hub.LoopHub;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -59,7 +62,7 @@ public final class HttpVerticle extends VerticleBase {
           .setCertPath(config.string(Setting.TLS_CERT))
           .setKeyPath(config.string(Setting.TLS_KEY)));
     }
-    server = vertx.createHttpServer(options).requestHandler(router());
+    server = vertx.createHttpServer(options).requestHandler(router()).invalidRequestHandler(this::invalidRequest);
     return server.listen();
   }
 
@@ -116,13 +119,54 @@ public final class HttpVerticle extends VerticleBase {
         "No such endpoint: " + ctx.request().method() + " " + ctx.request().path()));
     router.errorHandler(405, ctx -> ErrorResponses.send(ctx.response(), 405, "method_not_allowed",
         ctx.request().method() + " is not allowed on " + ctx.request().path()));
-    router.errorHandler(413, ctx -> ErrorResponses.send(ctx.response(), 413, "event_too_large",
-        "The request body is larger than this gateway accepts (SSE_MAX_DATA_BYTES)"));
+    router.errorHandler(413, ctx -> {
+      services.metrics().refused("event_too_large");
+      ErrorResponses.send(ctx.response(), 413, "event_too_large",
+          "The request body is larger than this gateway accepts (SSE_MAX_DATA_BYTES)");
+    });
+    // The CORS handler refuses origins not in SSE_CORS_ORIGINS with 403.
+    router.errorHandler(403, ctx -> {
+      services.metrics().refused("cors_origin");
+      ErrorResponses.send(ctx.response(), 403, "origin_not_allowed",
+          "This origin is not allowed (SSE_CORS_ORIGINS)");
+    });
     router.errorHandler(400, ctx -> ErrorResponses.send(ctx.response(), 400, "bad_request",
         ctx.failure() == null ? "Bad request" : String.valueOf(ctx.failure().getMessage())));
     router.errorHandler(500, ctx -> ErrorResponses.send(ctx.response(), 500, "internal_error",
         "The gateway failed to handle this request"));
     return router;
+  }
+
+  /**
+   * Requests Vert.x could not decode, answered before any route runs: a request line over
+   * SSE_MAX_REQUEST_LINE (414), headers over SSE_MAX_HEADER_BYTES (431), or malformed HTTP (400).
+   * Vert.x's default answers these with an empty body; this one says why, in JSON like every other
+   * error, counts it, and closes the connection (its framing cannot be trusted).
+   */
+  private void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    int status;
+    String code;
+    String message;
+    if (cause instanceof TooLongHttpLineException) {
+      status = 414;
+      code = "request_line_too_long";
+      message = "The request line is longer than " + services.config().intValue(Setting.MAX_REQUEST_LINE) + " bytes";
+    } else if (cause instanceof TooLongHttpHeaderException) {
+      status = 431;
+      code = "headers_too_large";
+      message = "The request headers are larger than " + services.config().intValue(Setting.MAX_HEADER_BYTES) + " bytes";
+    } else {
+      status = 400;
+      code = "malformed_request";
+      message = "The request is not valid HTTP";
+    }
+    services.metrics().refused(code);
+    request.response().setStatusCode(status)
+        .putHeader("Content-Type", "application/json; charset=utf-8")
+        .putHeader("Connection", "close")
+        .end(new JsonObject().put("error", code).put("message", message).encode())
+        .onComplete(ar -> request.connection().close());
   }
 
   private static void json(io.vertx.core.http.HttpServerResponse response, int status, JsonObject body) {

@@ -40,27 +40,42 @@ final class PublishHandler implements Handler<RoutingContext> {
       parseAndPublish(ctx, KEY_IDENTITY, null);
       return;
     }
-    if (denied.equals("missing_credentials")) {
+    String token = bearer(authorization);
+    if (denied.equals("missing_credentials") || token == null) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer");
-      ErrorResponses.send(ctx.response(), 401, denied,
+      refuse(ctx, 401, denied.equals("missing_credentials") ? denied : "invalid_credentials",
           "Publishing needs Authorization: Bearer <publish key or token with publish grants>");
       return;
     }
     if (!services.access().tokensEnabled()) {
-      ErrorResponses.send(ctx.response(), 403, "invalid_credentials", "The publish key is not valid");
+      refuse(ctx, 403, "invalid_credentials", "The publish key is not valid");
       return;
     }
     // Not the key: perhaps a token with publish grants.
-    String token = authorization.substring(7).trim();
     services.access().verify(token).onComplete(ar -> {
       if (ar.failed()) {
         AccessDenied d = (AccessDenied) ar.cause();
-        ErrorResponses.send(ctx.response(), d.status(), d.code(), d.getMessage());
+        refuse(ctx, d.status(), d.code(), d.getMessage());
       } else {
         Principal p = ar.result();
         parseAndPublish(ctx, "user:" + p.user(), p);
       }
     });
+  }
+
+  /** The credential of an {@code Authorization: Bearer} header, or null for any other header. */
+  private static String bearer(String authorization) {
+    if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return null;
+    }
+    String t = authorization.substring(7).trim();
+    return t.isEmpty() ? null : t;
+  }
+
+  /** Answers a refusal with its JSON body and counts it in {@code sse_requests_refused_total}. */
+  private void refuse(RoutingContext ctx, int status, String code, String message) {
+    services.metrics().refused(code);
+    ErrorResponses.send(ctx.response(), status, code, message);
   }
 
   /** @param principal the token's principal, or null when the publish key was used */
@@ -69,11 +84,11 @@ final class PublishHandler implements Handler<RoutingContext> {
     try {
       request = PublishRequestParser.parse(ctx.body().buffer(), maxDataBytes);
     } catch (InvalidInputException e) {
-      ErrorResponses.send(ctx.response(), e.status(), e.code(), e.getMessage());
+      refuse(ctx, e.status(), e.code(), e.getMessage());
       return;
     }
     if (principal != null && !principal.mayPublish(request.topic())) {
-      ErrorResponses.send(ctx.response(), 403, "forbidden_topic",
+      refuse(ctx, 403, "forbidden_topic",
           "The token does not grant publishing to " + request.topic());
       return;
     }
@@ -91,7 +106,7 @@ final class PublishHandler implements Handler<RoutingContext> {
         ctx.response().putHeader("Content-Type", "application/json; charset=utf-8")
             .end(new JsonObject().put("id", ar.result()).encode());
       } else if (ar.cause() instanceof InvalidInputException e) {
-        ErrorResponses.send(ctx.response(), e.status(), e.code(), e.getMessage());
+        refuse(ctx, e.status(), e.code(), e.getMessage());
       } else {
         services.metrics().publishFailed();
         log.warn("Publish to topic {} failed: {}", request.topic(), ar.cause().getMessage());

@@ -113,7 +113,7 @@ final class RawHttp implements AutoCloseable {
       socket.getOutputStream().flush();
       InputStream in = new BufferedInputStream(socket.getInputStream());
       String statusLine = readLine(in);
-      if (statusLine == null || !statusLine.startsWith("HTTP/1.1 ")) {
+      if (statusLine == null || !statusLine.matches("HTTP/1\\.[01] [0-9]{3}.*")) {
         socket.close();
         throw new IllegalStateException("Not an HTTP/1.1 answer: " + statusLine);
       }
