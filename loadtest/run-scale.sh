@@ -140,6 +140,9 @@ STATS_CONNECTIONS=$(stats_connections "${NODE_URLS[0]}")
 lt_log "/stats connections: $STATS_CONNECTIONS"
 
 # ---------------------------------------------------------------- broadcast
+# One unmeasured publish first: the node's first POST /publish pays for JIT and script loading.
+lt_publish "$WORK/warmup.json" -Dmode="$PMODE" -Durls="${NODE_URLS[0]}" -DpublishKey="$SSE_PUBLISH_KEY" \
+  -DredisUrl="$SSE_REDIS_URL" -DtopicPrefix=warmup- -Dcount=5 -Drate=10 >"$WORK/warmup.log" 2>&1 || true
 for ((i = 0; i < NODES; i++)); do CPU3[$i]=$(cpu_s "${NODE_PIDS[$i]}"); done
 DELIVERED_BEFORE=$(inj_sum delivered)
 CONNECTED=$(inj_sum connected)

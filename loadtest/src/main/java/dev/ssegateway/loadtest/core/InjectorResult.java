@@ -30,6 +30,8 @@ public final class InjectorResult {
   /** Time of the latest successful reconnect (epoch micros, 0: none): the end of a reconnect storm. */
   public long lastResumeMicros;
   public long lastDisconnectMicros;
+  /** When a fault hook (kill or SIGTERM of a node) ran, epoch micros (0: none). */
+  public long faultMicros;
 
   /** Topic -> streams that opened at least once (each must receive every event of its topic). */
   public Map<String, Long> subscribers = new TreeMap<>();

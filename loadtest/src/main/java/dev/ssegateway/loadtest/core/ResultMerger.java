@@ -46,6 +46,7 @@ public final class ResultMerger {
     long outOfOrder = 0;
     long lastResume = 0;
     long lastDisconnect = 0;
+    long fault = 0;
     long firstDelivery = Long.MAX_VALUE;
     long lastDelivery = 0;
     List<String> latency = new ArrayList<>();
@@ -65,6 +66,7 @@ public final class ResultMerger {
       outOfOrder += r.outOfOrder;
       lastResume = Math.max(lastResume, r.lastResumeMicros);
       lastDisconnect = Math.max(lastDisconnect, r.lastDisconnectMicros);
+      fault = Math.max(fault, r.faultMicros);
       if (r.firstDeliveryMicros > 0) {
         firstDelivery = Math.min(firstDelivery, r.firstDeliveryMicros);
       }
@@ -131,6 +133,10 @@ public final class ResultMerger {
     m.put("lastDeliveryMicros", lastDelivery);
     m.put("lastResumeMicros", lastResume);
     m.put("lastDisconnectMicros", lastDisconnect);
+    if (fault > 0) {
+      m.put("faultMicros", fault);
+      m.put("recoverySeconds", lastResume > fault ? Math.round((lastResume - fault) / 1000.0) / 1000.0 : null);
+    }
     Histogram lat = Histograms.merge(latency);
     m.put("latencyMs", Histograms.summaryMillis(lat));
     m.put("connectMs", Histograms.summaryMillis(Histograms.merge(connect)));
