@@ -12,12 +12,14 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -85,11 +87,20 @@ public final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     List<String> origins = services.config().list(Setting.CORS_ORIGINS);
     if (!origins.isEmpty()) {
-      router.route().handler(CorsHandler.create()
+      CorsHandler cors = CorsHandler.create()
           .addOrigins(origins)
           .allowCredentials(true)
           .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
-          .allowedHeaders(Set.of("Authorization", "Content-Type", "Last-Event-ID", "Cache-Control")));
+          .allowedHeaders(Set.of("Authorization", "Content-Type", "Last-Event-ID", "Cache-Control"));
+      // Browsers send Origin on every POST, same-origin ones too: the gateway's own page must not
+      // need to be listed. Vert.x's CorsHandler would refuse it with 403.
+      router.route().handler(ctx -> {
+        if (isSameOrigin(ctx.request())) {
+          ctx.next();
+        } else {
+          cors.handle(ctx);
+        }
+      });
     }
     router.get("/events").handler(new SubscribeHandler(services, loop));
     int maxData = services.config().intValue(Setting.MAX_DATA_BYTES);
@@ -135,6 +146,20 @@ public final class HttpVerticle extends VerticleBase {
     router.errorHandler(500, ctx -> ErrorResponses.send(ctx.response(), 500, "internal_error",
         "The gateway failed to handle this request"));
     return router;
+  }
+
+  /** Whether the request's Origin is this server as the request addressed it (scheme, host, port). */
+  static boolean isSameOrigin(HttpServerRequest request) {
+    String origin = request.getHeader("Origin");
+    HostAndPort authority = request.authority();
+    if (origin == null || authority == null) {
+      return false;
+    }
+    String scheme = request.scheme();
+    int port = authority.port() >= 0 ? authority.port() : ("https".equals(scheme) ? 443 : 80);
+    String self = scheme + "://" + authority.host().toLowerCase(Locale.ROOT)
+        + (port == ("https".equals(scheme) ? 443 : 80) ? "" : ":" + port);
+    return origin.toLowerCase(Locale.ROOT).equals(self);
   }
 
   /**

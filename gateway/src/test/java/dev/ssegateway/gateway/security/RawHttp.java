@@ -85,8 +85,10 @@ final class RawHttp implements AutoCloseable {
 
   /** A request from its parts; every char of every part is written as one byte. */
   static String request(String method, String target, Map<String, String> headers, String body) {
-    StringBuilder sb = new StringBuilder().append(method).append(' ').append(target).append(" HTTP/1.1\r\n")
-        .append("Host: 127.0.0.1\r\n");
+    StringBuilder sb = new StringBuilder().append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
+    if (headers.keySet().stream().noneMatch(k -> k.equalsIgnoreCase("Host"))) {
+      sb.append("Host: 127.0.0.1\r\n");
+    }
     headers.forEach((k, v) -> sb.append(k).append(": ").append(v).append("\r\n"));
     if (body != null) {
       sb.append("Content-Length: ").append(body.length()).append("\r\n");
@@ -160,6 +162,9 @@ final class RawHttp implements AutoCloseable {
   String body() {
     try {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
+      if (status == 204 || status == 304 || status < 200) {
+        return ""; // never a body
+      }
       if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
         for (byte[] chunk = readChunk(); chunk != null; chunk = readChunk()) {
           out.write(chunk);
