@@ -252,13 +252,17 @@ public final class SseConnection {
 
   private void goLive() {
     if (activeTopics == 0) {
-      if (!headersSent) {
-        // Every topic is finished and the client saw the end: 204 tells EventSource to stop.
+      if (!headersSent && outbox.isEmpty()) {
+        // Every topic is finished and the client already saw the end: 204 stops EventSource.
         state = State.CLOSED;
         release(DisconnectReason.TOPIC_CLOSED);
         response.setStatusCode(204).end();
       } else {
-        emit(SseEncoder.idOnly(cursor()));
+        // The replay carries what the client missed, its close event included: send it, then end.
+        if (!headersSent) {
+          sendHeaders();
+        }
+        write(SseEncoder.idOnly(cursor()));
         finish(DisconnectReason.TOPIC_CLOSED);
       }
       return;
