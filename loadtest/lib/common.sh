@@ -218,3 +218,39 @@ lt_java() {
   shift
   java -Xmx512m -cp "$(lt_classpath)" "$main" "$@"
 }
+
+# Proportional set size of a process in kB (shared pages split between sharers: fair for nginx's
+# master + workers sharing memory); falls back to RSS.
+pss_kb() {
+  awk '/^Pss:/ {print $2; found=1} END {if (!found) print 0}' "/proc/$1/smaps_rollup" 2>/dev/null || rss_kb "$1"
+}
+sum_of() { local f=$1 total=0 pid; shift; for pid in "$@"; do total=$((total + $($f "$pid"))); done; echo "$total"; }
+
+# Installs Debian packages when missing (root or sudo -n); a policy-rc.d keeps Debian from starting
+# the packaged service, so only the processes the scripts start run.
+lt_apt_install() {
+  local missing=() pkg
+  for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+  ((${#missing[@]} == 0)) && return 0
+  local sudo=""
+  [[ $(id -u) -eq 0 ]] || sudo="sudo -n"
+  lt_log "installing ${missing[*]} (apt-get)"
+  local policy=/usr/sbin/policy-rc.d created=0 rc=0
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null && $sudo chmod +x "$policy" && created=1
+  fi
+  {
+    if [[ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mmin -1440 2>/dev/null | head -n 1)" ]]; then
+      $sudo apt-get update -qq
+    fi
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  } >>"$LT_DIR/target/apt.log" 2>&1 || rc=$?
+  [[ $created == 1 ]] && $sudo rm -f "$policy"
+  return $rc
+}
+
+free_port() {
+  local host=$1 port=$2
+  while (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; do port=$((port + 1)); done
+  echo "$port"
+}
