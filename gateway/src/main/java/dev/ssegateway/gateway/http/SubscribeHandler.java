@@ -62,7 +62,7 @@ final class SubscribeHandler implements Handler<RoutingContext> {
     }
     String[] topics;
     try {
-      topics = topics(request.params().getAll("topic"));
+      topics = topics(queryParams(request).getAll("topic"));
     } catch (InvalidInputException e) {
       services.metrics().refused(e.code());
       ErrorResponses.send(ctx.response(), e.status(), e.code(), e.getMessage());
@@ -103,6 +103,19 @@ final class SubscribeHandler implements Handler<RoutingContext> {
         ? Future.succeededFuture()
         : Future.failedFuture(new AccessDenied(429, "too_many_user_connections",
             "User " + principal.user() + " already holds " + maxPerUser + " connections across the cluster")));
+  }
+
+  /**
+   * The decoded query parameters. Vert.x throws on malformed percent escapes ({@code %zz}, a
+   * truncated UTF-8 sequence): that is the client's error, a 400, not a 500. Decoded once here,
+   * later reads of the parameters come from Vert.x's cache.
+   */
+  private static io.vertx.core.MultiMap queryParams(HttpServerRequest request) {
+    try {
+      return request.params();
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException(400, "invalid_query", "The query string is not valid percent-encoded UTF-8");
+    }
   }
 
   private record ResumeFrom(EventId[] positions, boolean unknown) {}

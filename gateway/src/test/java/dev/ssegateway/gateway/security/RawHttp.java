@@ -234,6 +234,11 @@ final class RawHttp implements AutoCloseable {
     return ended;
   }
 
+  /** Whether the stream has ended (as far as read so far). */
+  boolean isEnded() {
+    return ended;
+  }
+
   List<SseEvent> events() {
     return List.copyOf(events);
   }
