@@ -119,6 +119,12 @@ public final class Hub implements BrokerListener {
           if (waiting != null) {
             waiting.forEach(Promise::tryComplete);
           }
+          if (fanout.repairAgain) {
+            // The broker reconnected while this subscription was under way: its head may predate it.
+            fanout.repairAgain = false;
+            fanout.repairing = true;
+            repair(fanout);
+          }
         }));
   }
 
@@ -184,6 +190,9 @@ public final class Hub implements BrokerListener {
       if (f.subscribed && f.lastDelivered != null && !f.repairing) {
         f.repairing = true;
         repair(f);
+      } else {
+        // A repair or a first subscription is under way and may have read before this reconnect.
+        f.repairAgain = true;
       }
     }));
   }
@@ -209,7 +218,8 @@ public final class Hub implements BrokerListener {
         metrics.eventRepaired();
         dispatch(fanout, m);
       }
-      if (page.more()) {
+      if (page.more() || fanout.repairAgain) {
+        fanout.repairAgain = false;
         repair(fanout);
         return;
       }

@@ -21,6 +21,8 @@ final class TopicFanout {
   boolean subscribing;
   EventId lastDelivered;
   boolean repairing;
+  /** The broker reconnected again while a repair or the first subscription was under way. */
+  boolean repairAgain;
   final List<WireMessage> heldDuringRepair = new ArrayList<>();
 
   TopicFanout(String topic) {

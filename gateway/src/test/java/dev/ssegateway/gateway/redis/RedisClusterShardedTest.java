@@ -7,6 +7,7 @@ import static dev.ssegateway.gateway.redis.RedisFaults.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ssegateway.gateway.GatewayNode;
+import dev.ssegateway.gateway.broker.redis.HashSlot;
 import dev.ssegateway.gateway.testing.Gateways;
 import dev.ssegateway.gateway.testing.SseClient;
 import dev.ssegateway.gateway.testing.redis.ArrivalClock;
@@ -63,7 +64,8 @@ class RedisClusterShardedTest {
     for (int owner : cluster.ports()) {
       String topic = cluster.topicOn(owner, "sharded");
       assertThat(cluster.slotOf("sse:{" + topic + "}:h")).as("history key and channel share a slot")
-          .isEqualTo(cluster.slotOf("sse:{" + topic + "}"));
+          .isEqualTo(cluster.slotOf("sse:{" + topic + "}"))
+          .as("the gateway computes the slot as Redis does").isEqualTo(HashSlot.of("sse:{" + topic + "}"));
       List<SseClient> clients = new ArrayList<>(connect(vertx, nodes.get(0).port(), topic, 1));
       clients.addAll(connect(vertx, nodes.get(1).port(), topic, 1));
       List<Outcome> published = new ArrayList<>();
@@ -167,6 +169,35 @@ class RedisClusterShardedTest {
     assertThat(numsub.get(1)).as("both nodes subscribed on the new owner").isEqualTo(2L);
     assertThat(reconnected).as("each node's subscriber followed the slot").isGreaterThanOrEqualTo(2);
     Gateways.await(stale.close());
+    clients.forEach(SseClient::close);
+  }
+  @Test
+  @DisplayName("a topic first subscribed after its slot moved is found on its new master (MOVED is followed)")
+  void subscribingAfterASlotMoveFollowsMoved() {
+    int from = cluster.ports().get(2);
+    int to = cluster.ports().get(0);
+    String topic = cluster.topicOn(from, "moved-before");
+    // No subscriber holds this slot, so nobody is told: the nodes' subscriber connections still
+    // route it to the old master, which answers MOVED.
+    cluster.moveSlot(cluster.slotOf("sse:{" + topic + "}"), to);
+    double reconnects = NodeProbe.metric(nodes.get(0).port(), "sse_redis_reconnects_total");
+    long subscribeAt = System.currentTimeMillis();
+    List<SseClient> clients = connect(vertx, nodes.get(0).port(), topic, 2);
+    long liveMs = System.currentTimeMillis() - subscribeAt;
+    List<Outcome> rejected = new ArrayList<>();
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      expected.add(publishUntilAccepted(nodes.get(1).port(), topic, topic + "-" + i, rejected).data());
+    }
+    awaitDelivered(clients, expected, Duration.ofSeconds(10));
+    List<DeliveryCheck> checks = clients.stream().map(c -> DeliveryCheck.of(expected, c.events())).toList();
+    System.out.printf("[redis-cluster subscribe after move] live after %dms, reconnects=+%.0f, subscriptionsOnNewOwner=%s%n  %s%n",
+        liveMs, NodeProbe.metric(nodes.get(0).port(), "sse_redis_reconnects_total") - reconnects,
+        Resp.list(to, "PUBSUB", "SHARDNUMSUB", "sse:{" + topic + "}").get(1), checks);
+    for (DeliveryCheck check : checks) {
+      assertThat(check.exact()).as(check.toString()).isTrue();
+    }
+    assertThat(Resp.list(to, "PUBSUB", "SHARDNUMSUB", "sse:{" + topic + "}").get(1)).isEqualTo(1L);
     clients.forEach(SseClient::close);
   }
 }

@@ -5,41 +5,50 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.BitSet;
 
 /**
  * The safety net for Redis Cluster topology changes: reads {@code CLUSTER SLOTS} now and then and
- * tells when the owner of some slot changed. Redis 7 already drops the subscriptions of a slot
- * that moves ({@code sunsubscribe}), which the subscriber follows at once; this catches what such
- * a push would miss (a server that does not send it, a node added between reconnects).
+ * tells which slots changed owner since the previous read. Redis 7 already drops the
+ * subscriptions of a slot that moves ({@code sunsubscribe}), and answers {@code MOVED} to a
+ * subscription sent to the old owner; both make the subscriber start over at once. This catches
+ * what such a push would miss.
  */
 final class ClusterSlotsWatch {
   private final Redis commands;
-  private String fingerprint;
+  private String[] owners;
 
   ClusterSlotsWatch(Redis commands) {
     this.commands = commands;
   }
 
-  /** Completes with true when the slot owners differ from the previous successful read. */
-  Future<Boolean> changed() {
+  /** The slots whose owner differs from the previous successful read (none on the first). */
+  Future<BitSet> changedSlots() {
     return commands.send(Request.cmd(Command.CLUSTER).arg("SLOTS")).map(r -> {
-      String now = fingerprint(r);
-      boolean changed = fingerprint != null && !fingerprint.equals(now);
-      fingerprint = now;
+      String[] now = owners(r);
+      BitSet changed = new BitSet(HashSlot.SLOTS);
+      if (owners != null) {
+        for (int slot = 0; slot < HashSlot.SLOTS; slot++) {
+          if (!String.valueOf(now[slot]).equals(String.valueOf(owners[slot]))) {
+            changed.set(slot);
+          }
+        }
+      }
+      owners = now;
       return changed;
     });
   }
 
-  /** Each slot range with its master's address, sorted: equal exactly when the owners are. */
-  static String fingerprint(Response slots) {
-    List<String> ranges = new ArrayList<>(slots.size());
+  /** The master's address of every slot (null where no node serves it). */
+  static String[] owners(Response slots) {
+    String[] owners = new String[HashSlot.SLOTS];
     for (Response range : slots) {
       Response master = range.get(2);
-      ranges.add(range.get(0).toLong() + "-" + range.get(1).toLong() + "@" + master.get(0) + ":" + master.get(1));
+      String owner = master.get(0) + ":" + master.get(1);
+      for (int slot = range.get(0).toInteger(); slot <= range.get(1).toInteger(); slot++) {
+        owners[slot] = owner;
+      }
     }
-    ranges.sort(null);
-    return String.join(",", ranges);
+    return owners;
   }
 }

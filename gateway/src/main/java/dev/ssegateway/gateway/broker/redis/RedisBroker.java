@@ -46,7 +46,7 @@ public final class RedisBroker implements Broker {
   private final boolean sharded;
   private final String canaryChannel;
   private final Redis commands;
-  private final Redis subscriptions;
+  private final RedisOptions options;
   private final RedisPublisher publisher;
   private final HistoryReader history;
   private RedisSubscriber subscriber;
@@ -65,8 +65,8 @@ public final class RedisBroker implements Broker {
     this.sharded = config.string(Setting.REDIS_MODE).equals("cluster");
     this.canaryChannel = prefix + "canary:{" + config.nodeId() + "}";
     RedisOptions options = RedisOptionsFactory.create(config);
+    this.options = options;
     this.commands = Redis.createClient(vertx, options);
-    this.subscriptions = Redis.createClient(vertx, new RedisOptions(options));
     this.publisher = new RedisPublisher(commands, new PublisherOptions()
         .setPrefix(prefix)
         .setSharded(sharded)
@@ -80,8 +80,12 @@ public final class RedisBroker implements Broker {
   public Future<Void> start(BrokerListener listener) {
     this.listener = listener;
     return onContext(() -> {
-      subscriber = new RedisSubscriber(context, subscriptions, sharded, this::onMessage, () -> {
+      // A fresh client for each subscriber connection: it reads the cluster's slots or asks the
+      // Sentinel for the master anew, instead of trusting a view cached before the change.
+      subscriber = new RedisSubscriber(context, () -> Redis.createClient(vertx, new RedisOptions(options)), sharded,
+          this::onMessage, () -> {
         metrics.redisReconnected();
+        sendCanary(); // readiness waits for a round trip on the new connection
         listener.onResubscribed();
       });
       subscriber.subscribe(canaryChannel);
@@ -105,20 +109,20 @@ public final class RedisBroker implements Broker {
   }
 
   /**
-   * Starts the subscriber over when a slot changed owner and its connection predates the last
-   * read that still saw the old owners (a newer connection was made with fresh slots, or gets
-   * MOVED and starts over by itself).
+   * Starts the subscriber over when a slot it holds a channel in changed owner and its connection
+   * predates the last read that still saw the old owners (a newer connection was made with fresh
+   * slots, or gets MOVED and starts over by itself).
    */
   private void checkSlots() {
     long started = System.currentTimeMillis();
-    slotsWatch.changed().onComplete(ar -> context.runOnContext(v -> {
+    slotsWatch.changedSlots().onComplete(ar -> context.runOnContext(v -> {
       long previous = lastSlotsCheckMs;
       if (ar.failed()) {
         return;
       }
       lastSlotsCheckMs = started;
-      if (ar.result() && subscriber.connectedAtMs() < previous) {
-        subscriber.reconnect("the cluster's slots changed owners");
+      if (subscriber.connectedAtMs() < previous && subscriber.holdsChannelIn(ar.result())) {
+        subscriber.reconnect("a subscribed slot changed owner");
       }
     }));
   }
@@ -156,7 +160,10 @@ public final class RedisBroker implements Broker {
 
   @Override
   public boolean isDelivering() {
+    // The canary must have come back through the current connection: one from before a reconnect
+    // proves nothing about the new one (nor that publishing reaches the new master).
     return subscriber != null && subscriber.isConnected()
+        && lastCanaryMs >= subscriber.connectedAtMs()
         && System.currentTimeMillis() - lastCanaryMs < CANARY_STALE_MS;
   }
 
@@ -171,7 +178,6 @@ public final class RedisBroker implements Broker {
     return onContext(() -> subscriber == null ? Future.succeededFuture() : subscriber.close())
         .eventually(() -> {
           commands.close();
-          subscriptions.close();
           return Future.succeededFuture();
         });
   }

@@ -11,6 +11,7 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +45,7 @@ final class RedisSubscriber {
   static final long CONFIRM_TIMEOUT_MS = 5000;
 
   private final Context context;
-  private final Redis client;
+  private final Supplier<Redis> clients;
   private final boolean sharded;
   private final BiConsumer<String, String> onMessage;
   private final Runnable onResubscribed;
@@ -54,20 +56,28 @@ final class RedisSubscriber {
   /** Our own unsubscribes in flight, so their confirmations are not taken for a dropped slot. */
   private final Map<String, Integer> unsubscribing = new HashMap<>();
   private final Promise<Void> firstConnect = Promise.promise();
+  /** Subscriptions that will be live once the next connection has subscribed every channel. */
+  private final List<Promise<Void>> untilConnected = new ArrayList<>();
+  /** The client of the current (or last) connection; replaced on every connect. */
+  private Redis client;
   /** The current connection: set while it resubscribes, and while it is live. */
   private RedisConnection connection;
   /** Every channel is confirmed on {@link #connection}: delivery is live. */
-  private boolean connected;
+  private volatile boolean connected;
   private boolean everConnected;
   private boolean closed;
   private boolean reconnectScheduled;
   private int attempt;
-  private long connectedAtMs;
+  private volatile long connectedAtMs;
 
-  RedisSubscriber(Context context, Redis client, boolean sharded, BiConsumer<String, String> onMessage,
+  /**
+   * @param clients makes the client of each new connection: a fresh one reads the cluster's slots
+   *     or the Sentinel's master anew, where a reused one could still hold the view from before
+   */
+  RedisSubscriber(Context context, Supplier<Redis> clients, boolean sharded, BiConsumer<String, String> onMessage,
       Runnable onResubscribed) {
     this.context = context;
-    this.client = client;
+    this.clients = clients;
     this.sharded = sharded;
     this.onMessage = onMessage;
     this.onResubscribed = onResubscribed;
@@ -89,6 +99,10 @@ final class RedisSubscriber {
   }
 
   private void connect() {
+    if (client != null) {
+      client.close();
+    }
+    client = clients.get();
     client.connect().onComplete(ar -> onContext(() -> {
       if (ar.failed()) {
         log.debug("Redis subscriber connect failed: {}", ar.cause().getMessage());
@@ -126,8 +140,24 @@ final class RedisSubscriber {
         }
         everConnected = true;
         firstConnect.tryComplete();
+        List<Promise<Void>> waiting = new ArrayList<>(untilConnected);
+        untilConnected.clear();
+        waiting.forEach(Promise::tryComplete);
       }));
     }));
+  }
+
+  /** Whether some subscribed channel hashes to one of {@code slots} (cluster mode). */
+  boolean holdsChannelIn(BitSet slots) {
+    if (slots.isEmpty()) {
+      return false;
+    }
+    for (String channel : channels) {
+      if (slots.get(HashSlot.of(channel))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Drops the current connection (if any) and starts over, e.g. after the cluster's slots moved. */
@@ -168,14 +198,26 @@ final class RedisSubscriber {
 
   /**
    * Subscribes a channel; completes once Redis confirmed it, so events published from then on
-   * arrive live. The channel is also subscribed again after every reconnect.
+   * arrive live. The channel is also subscribed again after every reconnect: while the subscriber
+   * is away, this completes when the next connection has subscribed it.
    */
   Future<Void> subscribe(String channel) {
     channels.add(channel);
+    Promise<Void> live = Promise.promise();
     if (connection == null) {
-      return Future.failedFuture("Redis subscriber is not connected");
+      untilConnected.add(live);
+      return live.future();
     }
-    return sendSubscribe(connection, channel);
+    sendSubscribe(connection, channel).onComplete(ar -> {
+      if (ar.succeeded()) {
+        live.tryComplete();
+      } else if (closed) {
+        live.tryFail(ar.cause());
+      } else {
+        untilConnected.add(live); // the connection is being replaced, and subscribes it again
+      }
+    });
+    return live.future();
   }
 
   Future<Void> unsubscribe(String channel) {
@@ -192,11 +234,14 @@ final class RedisSubscriber {
     closed = true;
     connected = false;
     failUnconfirmed("closed");
+    List<Promise<Void>> waiting = new ArrayList<>(untilConnected);
+    untilConnected.clear();
+    waiting.forEach(p -> p.tryFail("closed"));
     if (connection != null) {
       connection.close();
       connection = null;
     }
-    return Future.succeededFuture();
+    return client == null ? Future.succeededFuture() : client.close();
   }
 
   /** Sends (S)SUBSCRIBE and waits for Redis' confirmation, which arrives as a push. */
