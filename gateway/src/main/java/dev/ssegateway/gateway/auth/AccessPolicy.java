@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * Who may subscribe to what. Without a token verifier (dev mode) everyone may subscribe to
  * everything. With one, every requested topic must be public or granted by the token:
- * no token → 401, a token that does not cover a topic → 403.
+ * no token (or an invalid one) → 401, a token that does not cover a topic → 403. A request for
+ * public topics only never fails on its token: an invalid one is ignored.
  */
 public final class AccessPolicy {
   private final TokenVerifier verifier;
@@ -42,6 +43,11 @@ public final class AccessPolicy {
           ? Future.succeededFuture(Principal.ANONYMOUS)
           : Future.failedFuture(new AccessDenied(401, "missing_token",
               "Topics " + needGrant + " need a token (Authorization: Bearer, cookie, or access_token)"));
+    }
+    if (needGrant.isEmpty()) {
+      // Only public topics: a valid token still names the user (per-user limits, expiry), but a
+      // stale one (an expired cookie, say) must not lock the client out of what anyone may read.
+      return verify(token).otherwise(Principal.ANONYMOUS);
     }
     return verify(token).compose(p -> {
       List<String> denied = needGrant.stream().filter(t -> !p.maySubscribe(t)).toList();

@@ -70,6 +70,7 @@ final class SubscribeHandler implements Handler<RoutingContext> {
     }
     String streamId = request.getParam("streamId");
     if (streamId != null && !STREAM_ID.matcher(streamId).matches()) {
+      services.metrics().refused("invalid_stream_id");
       ErrorResponses.send(ctx.response(), 400, "invalid_stream_id",
           "streamId must be 8 to 128 characters from A-Z a-z 0-9 . _ -");
       return;
@@ -77,6 +78,7 @@ final class SubscribeHandler implements Handler<RoutingContext> {
     String header = request.getHeader("Last-Event-ID");
     String lastId = header == null || header.isEmpty() ? request.getParam("lastEventId") : header;
     if (lastId != null && lastId.length() > MAX_ID_LENGTH) {
+      services.metrics().refused("invalid_last_event_id");
       ErrorResponses.send(ctx.response(), 400, "invalid_last_event_id",
           "Last-Event-ID is longer than " + MAX_ID_LENGTH + " characters");
       return;

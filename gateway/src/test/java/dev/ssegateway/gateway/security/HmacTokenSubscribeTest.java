@@ -116,10 +116,25 @@ class HmacTokenSubscribeTest {
   }
 
   @Test
+  @DisplayName("a pathological wildcard grant is matched in bounded time (no backtracking regex on the event loop)")
+  void pathologicalGrant() {
+    String grant = "*a".repeat(12) + "*b";
+    String t = token(grant);
+    long start = System.nanoTime();
+    assertThat(withBearer("/events?topic=" + "a".repeat(128), t).status()).isEqualTo(403);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+    assertStreams("a".repeat(100) + "b", Map.of("Authorization", "Bearer " + t));
+  }
+
+  @Test
   @DisplayName("public topics need no token; a public and a private topic together still need one")
   void publicTopics() {
     assertStreams("news", Map.of());
     assertStreams("public/weather", Map.of());
+    // A stale cookie must not lock a browser out of public topics.
+    String expired = Tokens.hs256(SECRET, claims("alice", -60, "orders"));
+    assertStreams("news", Map.of("Cookie", "sse_token=" + expired));
+    assertStreams("news", Map.of("Authorization", "Bearer garbage"));
     RawHttp.Response mixed = refusedSubscribe("/events?topic=news&topic=orders", Map.of());
     assertThat(mixed.status()).isEqualTo(401);
     assertThat(mixed.error()).isEqualTo("missing_token");
