@@ -102,6 +102,24 @@ public final class RedisSentinelGroup implements AutoCloseable {
     master.kill();
   }
 
+  /**
+   * Stops replication without the Sentinel minding: the replica may not log in any more (a user
+   * that does not exist), and its link is cut. Writes to the master from now on exist only there,
+   * as when a master dies before its newest writes reached the replica.
+   */
+  public void cutReplication() {
+    Resp.call(replica.port(), "CONFIG", "SET", "masteruser", "nobody-here");
+    Resp.call(replica.port(), "CONFIG", "SET", "masterauth", "wrong");
+    Resp.call(master.port(), "CLIENT", "KILL", "TYPE", "replica");
+    long deadline = System.currentTimeMillis() + 5000;
+    while (!Resp.text(replica.port(), "INFO", "replication").contains("master_link_status:down")) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new IllegalStateException("the replica still replicates");
+      }
+      sleep(10);
+    }
+  }
+
   /** Waits until the Sentinel names the replica as master and it accepts writes. */
   public void awaitFailover(long timeoutMs) {
     long deadline = System.currentTimeMillis() + timeoutMs;
