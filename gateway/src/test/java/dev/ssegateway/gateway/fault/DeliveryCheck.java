@@ -32,6 +32,7 @@ final class DeliveryCheck {
   int clientsNotRecovered;
   long recoveryMaxMs = -1;
   long recoveryP50Ms = -1;
+  long recoveryAfterFaultEndMs = -1;
   final StringBuilder firstProblems = new StringBuilder();
   private int problemsNoted;
 
@@ -41,8 +42,10 @@ final class DeliveryCheck {
    * @param lossAt per topic, how many events come before the expected {@code sse-history-lost}, or
    *     -1 when none is expected
    * @param faultAtMs when the fault began (for the recovery time); 0 for none
+   * @param faultEndMs when the fault's action returned (Redis back, slot moved, signal sent)
    */
-  static DeliveryCheck of(Fleet fleet, List<List<Long>> truth, List<List<Long>> acked, int[] lossAt, long faultAtMs) {
+  static DeliveryCheck of(Fleet fleet, List<List<Long>> truth, List<List<Long>> acked, int[] lossAt, long faultAtMs,
+      long faultEndMs) {
     DeliveryCheck c = new DeliveryCheck();
     int topics = truth.size();
     List<Map<Long, Integer>> index = new java.util.ArrayList<>();
@@ -87,6 +90,7 @@ final class DeliveryCheck {
       java.util.Arrays.sort(sorted);
       c.recoveryMaxMs = sorted[r - 1];
       c.recoveryP50Ms = sorted[r / 2];
+      c.recoveryAfterFaultEndMs = Math.max(0, faultAtMs + c.recoveryMaxMs - faultEndMs);
     }
     return c;
   }
@@ -161,10 +165,11 @@ final class DeliveryCheck {
     return String.format(
         "clients %d, published %d (history %d), delivered %d, lost %d, duplicates %d, out of order %d,"
             + " not in history %d, acked but not in history %d, history-lost %d (expected %d, wrong on %d clients),"
-            + " recovery %s ms (p50 %s ms, not recovered %d), client reconnects %d, failed requests %d, non-200 %d",
+            + " recovery %s ms after the fault began (p50 %s ms; %s ms after the fault's action ended; not recovered %d),"
+            + " client reconnects %d, failed requests %d, non-200 %d",
         clients, published, history, delivered, lost, duplicates, outOfOrder, notInHistory, ackedMissingFromHistory,
         historyLost, historyLostExpected, clientsWithWrongHistoryLost,
         recoveryMaxMs < 0 ? "n/a" : Long.toString(recoveryMaxMs), recoveryP50Ms < 0 ? "n/a" : Long.toString(recoveryP50Ms),
-        clientsNotRecovered, reconnects, failedRequests, otherStatuses);
+        recoveryAfterFaultEndMs < 0 ? "n/a" : Long.toString(recoveryAfterFaultEndMs), clientsNotRecovered, reconnects, failedRequests, otherStatuses);
   }
 }

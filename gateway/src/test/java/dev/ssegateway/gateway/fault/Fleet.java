@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Hundreds of {@link FleetClient}s on one Vert.x and one shared HTTP client, all connected
- * through the load balancer. Client {@code i} subscribes to topic 0, topic 1, or both (every
- * third client), so single-topic and multi-topic resume are both exercised.
+ * through the load balancer. A third of the clients subscribe to topic 0, a third to topic 1 and a
+ * third to both, so single-topic and multi-topic resume are both exercised on every node.
  */
 final class Fleet implements AutoCloseable {
   private final Vertx vertx;
@@ -30,7 +30,8 @@ final class Fleet implements AutoCloseable {
     this.recoveryFromSeq = new long[topicNames.length];
     Arrays.fill(recoveryFromSeq, Long.MAX_VALUE);
     for (int i = 0; i < count; i++) {
-      int[] topics = switch (i % 3) {
+      // Mixed so that round-robin over three nodes still gives every node every kind of client.
+      int[] topics = switch ((i + i / 3) % 3) {
         case 0 -> new int[] {0};
         case 1 -> new int[] {1};
         default -> new int[] {0, 1};

@@ -29,6 +29,7 @@ final class Scenario implements AutoCloseable {
   final Fleet fleet;
   final NumberedPublisher publisher;
   private long faultAtMs;
+  private long faultEndMs;
   private final long startedAtNanos = System.nanoTime();
 
   private Scenario(FaultRig rig, String name, String[] topics, int clients, int eventsPerSecond) {
@@ -61,6 +62,7 @@ final class Scenario implements AutoCloseable {
     faultAtMs = System.currentTimeMillis();
     fleet.markFault(publisher.nextSeq());
     action.run();
+    faultEndMs = System.currentTimeMillis();
     return faultAtMs;
   }
 
@@ -104,7 +106,7 @@ final class Scenario implements AutoCloseable {
     for (int t = 0; t < topics.length; t++) {
       acked.add(publisher.acked(t));
     }
-    DeliveryCheck check = DeliveryCheck.of(fleet, truth, acked, lossAt, faultAtMs);
+    DeliveryCheck check = DeliveryCheck.of(fleet, truth, acked, lossAt, faultAtMs, faultEndMs);
     rig.report(name + ": " + check.summary());
     rig.report(name + ": publisher " + publisher.describeFailures() + "; clients without the last event after "
         + waitedMs + " ms: " + missing + "; proxy connections per node " + Arrays.toString(rig.proxy().acceptedPerBackend())
