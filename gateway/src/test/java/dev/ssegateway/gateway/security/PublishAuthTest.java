@@ -38,7 +38,7 @@ class PublishAuthTest {
   static void start() {
     logs = new LogCapture(); // from before the node starts: startup logs count too
     gateways = new Gateways();
-    node = gateways.startOne(Map.of("SSE_JWT_SECRET", SECRET, "SSE_PUBLISH_KEY", KEY, "SSE_PUBLIC_TOPICS", "*"));
+    node = gateways.startOne(Map.of("SSE_JWT_SECRET", SECRET, "SSE_PUBLISH_KEY", KEY, "SSE_PUBLIC_TOPICS", "orders/*"));
     port = node.port();
   }
 
@@ -119,8 +119,8 @@ class PublishAuthTest {
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Cookie", "sse_token=" + t + "x");
     List<String> bodies = new ArrayList<>();
-    bodies.add(RawHttp.exchange(port, RawHttp.request("GET", "/events?topic=orders&access_token=" + t + "y", Map.of(), null)).body());
-    bodies.add(RawHttp.exchange(port, RawHttp.request("GET", "/events?topic=orders", headers, null)).body());
+    bodies.add(RawHttp.exchange(port, RawHttp.request("GET", "/events?topic=private&access_token=" + t + "y", Map.of(), null)).body());
+    bodies.add(RawHttp.exchange(port, RawHttp.request("GET", "/events?topic=private", headers, null)).body());
     bodies.add(publish("Bearer " + SECRET, "orders", "x").body());
     bodies.add(publish("Bearer " + KEY.substring(1), "orders", "x").body());
     bodies.add(publish("Bearer " + t, "orders", "x").body());
@@ -130,7 +130,7 @@ class PublishAuthTest {
       secrets.add(tok.substring(tok.lastIndexOf('.') + 1)); // the signature part identifies a token
     }
     List<String> lines = logs.lines();
-    assertThat(lines).as("the node logged while starting and serving").isNotEmpty();
+    assertThat(lines).as("the gateway's own log lines are captured").anyMatch(l -> l.contains("Disconnected"));
     for (String secret : secrets) {
       assertThat(lines).noneMatch(l -> l.contains(secret));
       assertThat(bodies).noneMatch(b -> b.contains(secret));
