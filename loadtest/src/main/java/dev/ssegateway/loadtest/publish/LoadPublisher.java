@@ -129,6 +129,11 @@ public final class LoadPublisher {
               stepRate, step.achievedRate, step.errors, step.latencyMs);
         }
       }
+      if (!rates.isEmpty()) {
+        double secs = result.steps.stream().mapToDouble(st -> st.seconds).sum();
+        long n = result.steps.stream().mapToLong(st -> st.published).sum();
+        result.achievedRate = secs > 0 ? n / secs : 0;
+      }
       result.publishLatencyUs = Histograms.encode(all);
       Json.write(out, result);
       long total = result.published.values().stream().mapToLong(Long::longValue).sum();
