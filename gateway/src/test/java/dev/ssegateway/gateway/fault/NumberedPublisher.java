@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 
 /**
- * A backend publishing numbered events at a steady rate with {@code POST /publish}, alternating
- * between the topics, round-robin over the nodes. It is a client too: a 503, a timeout or a
+ * A backend publishing numbered events at a steady rate with {@code POST /publish}: one thread
+ * per topic, each at its share of the rate, one event at a time, round-robin over the nodes. It is a client too: a 503, a timeout or a
  * connection error is retried (on the next node) as a new attempt with its own data, because the
  * failed attempt may have been published after all. A publish counts as done only on 200 with an id.
  */
@@ -29,13 +29,13 @@ final class NumberedPublisher implements AutoCloseable {
   private final String publishKey;
   private final String[] topics;
   private final long periodNanos;
-  private final Thread thread;
+  private final List<Thread> threads = new ArrayList<>();
   private final long[] nextSeq;
   private final List<List<Long>> acked = new ArrayList<>();
   private final List<String> failures = new ArrayList<>();
-  private int nextNode;
+  private final AtomicInteger nextNode = new AtomicInteger();
   private boolean paused;
-  private boolean busy;
+  private int busy;
   private volatile boolean stopping;
   final AtomicInteger attempts = new AtomicInteger();
   final AtomicInteger unavailable = new AtomicInteger();
@@ -51,23 +51,25 @@ final class NumberedPublisher implements AutoCloseable {
     this.nodePorts = List.copyOf(nodePorts);
     this.publishKey = publishKey;
     this.topics = topics.clone();
-    this.periodNanos = 1_000_000_000L / eventsPerSecond;
+    this.periodNanos = 1_000_000_000L * topics.length / eventsPerSecond;
     this.nextSeq = new long[topics.length];
     for (int i = 0; i < topics.length; i++) {
       acked.add(new ArrayList<>());
+      int topic = i;
+      Thread t = new Thread(() -> run(topic), "numbered-publisher-" + i);
+      t.setDaemon(true);
+      threads.add(t);
     }
-    this.thread = new Thread(this::run, "numbered-publisher");
-    thread.setDaemon(true);
   }
 
   void start() {
-    thread.start();
+    threads.forEach(Thread::start);
   }
 
-  /** Stops starting new events and waits until the one in flight is done. */
+  /** Stops starting new events and waits until those in flight are done. */
   synchronized void pause() throws InterruptedException {
     paused = true;
-    while (busy) {
+    while (busy > 0) {
       wait(100);
     }
   }
@@ -77,13 +79,15 @@ final class NumberedPublisher implements AutoCloseable {
     notifyAll();
   }
 
-  /** Stops for good once the event in flight is done. */
+  /** Stops for good once the events in flight are done. */
   void stop() throws InterruptedException {
     stopping = true;
     synchronized (this) {
       notifyAll();
     }
-    thread.join(REQUEST_TIMEOUT.toMillis() * 3 + 5000);
+    for (Thread t : threads) {
+      t.join(REQUEST_TIMEOUT.toMillis() * 3 + 5000);
+    }
   }
 
   /** The seq each topic's next event will get. */
@@ -105,9 +109,8 @@ final class NumberedPublisher implements AutoCloseable {
     return acked.stream().mapToInt(List::size).sum();
   }
 
-  private void run() {
+  private void run(int topic) {
     long next = System.nanoTime();
-    int topic = 0;
     while (!stopping) {
       long seq;
       synchronized (this) {
@@ -121,18 +124,17 @@ final class NumberedPublisher implements AutoCloseable {
         if (stopping) {
           return;
         }
-        busy = true;
+        busy++;
         seq = nextSeq[topic]++;
       }
       try {
         publish(topic, seq);
       } finally {
         synchronized (this) {
-          busy = false;
+          busy--;
           notifyAll();
         }
       }
-      topic = (topic + 1) % topics.length;
       next = Math.max(next + periodNanos, System.nanoTime() - periodNanos);
       long sleep = next - System.nanoTime();
       if (sleep > 0) {
@@ -148,7 +150,7 @@ final class NumberedPublisher implements AutoCloseable {
   private void publish(int topic, long seq) {
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       attempts.incrementAndGet();
-      int port = nodePorts.get(Math.floorMod(nextNode++, nodePorts.size())).getAsInt();
+      int port = nodePorts.get(Math.floorMod(nextNode.getAndIncrement(), nodePorts.size())).getAsInt();
       String body = new JsonObject().put("topic", topics[topic]).put("data", EventKey.data(topic, seq, attempt)).encode();
       HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/publish"))
           .timeout(REQUEST_TIMEOUT)
