@@ -186,7 +186,17 @@ public final class Hub implements BrokerListener {
    */
   @Override
   public void onResubscribed() {
-    context.runOnContext(v -> topics.values().forEach(f -> {
+    // Mark the topics for repair before any live message of the new connection is delivered:
+    // the broker calls this on the hub's context right before releasing those messages.
+    if (Vertx.currentContext() == context) {
+      markForRepair();
+    } else {
+      context.runOnContext(v -> markForRepair());
+    }
+  }
+
+  private void markForRepair() {
+    topics.values().forEach(f -> {
       if (f.subscribed && f.lastDelivered != null && !f.repairing) {
         f.repairing = true;
         repair(f);
@@ -194,7 +204,7 @@ public final class Hub implements BrokerListener {
         // A repair or a first subscription is under way and may have read before this reconnect.
         f.repairAgain = true;
       }
-    }));
+    });
   }
 
   private void repair(TopicFanout fanout) {

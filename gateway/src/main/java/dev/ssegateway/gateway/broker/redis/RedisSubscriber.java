@@ -49,6 +49,7 @@ final class RedisSubscriber {
   private final boolean sharded;
   private final BiConsumer<String, String> onMessage;
   private final Runnable onResubscribed;
+  private final List<String[]> heldWhileResubscribing = new ArrayList<>();
   /** Channels the node holds: subscribed again after every reconnect. */
   private final Set<String> channels = new HashSet<>();
   /** Subscriptions sent on the current connection that Redis has not confirmed yet. */
@@ -139,6 +140,7 @@ final class RedisSubscriber {
           onResubscribed.run();
         }
         everConnected = true;
+        releaseHeldMessages();
         firstConnect.tryComplete();
         List<Promise<Void>> waiting = new ArrayList<>(untilConnected);
         untilConnected.clear();
@@ -167,12 +169,21 @@ final class RedisSubscriber {
     }
   }
 
+  private void releaseHeldMessages() {
+    List<String[]> held = new ArrayList<>(heldWhileResubscribing);
+    heldWhileResubscribing.clear();
+    for (String[] m : held) {
+      onMessage.accept(m[0], m[1]);
+    }
+  }
+
   private void lost(RedisConnection conn, String reason) {
     if (conn != connection || closed) {
       return;
     }
     connection = null;
     connected = false;
+    heldWhileResubscribing.clear(); // the repair after the next connect reads them from history
     failUnconfirmed(reason);
     unsubscribing.clear();
     log.warn("Redis subscriber lost ({}); reconnecting", reason);
@@ -290,7 +301,14 @@ final class RedisSubscriber {
     switch (kind) {
       case "message", "smessage" -> {
         Response payload = r.size() > 2 ? r.get(2) : null;
-        onMessage.accept(channel, payload == null ? "" : payload.toString());
+        String text = payload == null ? "" : payload.toString();
+        if (connected) {
+          onMessage.accept(channel, text);
+        } else {
+          // Live messages on channels confirmed before the others: hold them until the node has
+          // marked its topics for repair, or they would move its position past the gap.
+          heldWhileResubscribing.add(new String[] {channel, text});
+        }
       }
       case "subscribe", "ssubscribe" -> {
         List<Promise<Void>> waiting = unconfirmed.remove(channel);
