@@ -30,6 +30,17 @@ import java.util.concurrent.TimeUnit;
 public final class HttpVerticle extends VerticleBase {
   /** How often moved server-side cursors are saved to the cluster, in one batch per loop. */
   static final long CURSOR_FLUSH_MS = 1000;
+  /**
+   * Largest kernel send buffer of a client socket. Left to the kernel, it grows to 4 MiB
+   * (net.ipv4.tcp_wmem) for a client that stops reading, on top of SSE_CLIENT_QUEUE_BYTES: 1,000
+   * stalled clients then hold gigabytes of kernel memory (charged to the node's cgroup) before
+   * their queue even starts to fill. Fixed at the queue size, at most this, it bounds what the
+   * kernel holds per client (Linux doubles it for its bookkeeping); 64 KiB still carries an
+   * event stream at megabytes per second.
+   */
+  static final int MAX_SOCKET_SEND_BUFFER_BYTES = 64 * 1024;
+  /** Least TCP user timeout: a peer may leave data unacknowledged this long before it is dropped. */
+  static final int MIN_TCP_USER_TIMEOUT_MS = 10_000;
 
   private final NodeServices services;
   private LoopHub loop;
@@ -54,6 +65,8 @@ public final class HttpVerticle extends VerticleBase {
         .setPort(config.intValue(Setting.HTTP_PORT))
         .setHost(config.string(Setting.HTTP_HOST))
         .setTcpKeepAlive(true)
+        .setSendBufferSize(Math.min(config.intValue(Setting.CLIENT_QUEUE_BYTES), MAX_SOCKET_SEND_BUFFER_BYTES))
+        .setTcpUserTimeout(tcpUserTimeoutMs(config.longValue(Setting.HEARTBEAT_MS)))
         .setCompressionSupported(false)
         .setMaxInitialLineLength(config.intValue(Setting.MAX_REQUEST_LINE))
         .setMaxHeaderSize(config.intValue(Setting.MAX_HEADER_BYTES))
@@ -64,8 +77,21 @@ public final class HttpVerticle extends VerticleBase {
           .setCertPath(config.string(Setting.TLS_CERT))
           .setKeyPath(config.string(Setting.TLS_KEY)));
     }
-    server = vertx.createHttpServer(options).requestHandler(router()).invalidRequestHandler(this::invalidRequest);
+    server = vertx.createHttpServer(options).requestHandler(router()).invalidRequestHandler(this::invalidRequest)
+        .connectionHandler(LeanConnections::shrink);
     return server.listen();
+  }
+
+  /**
+   * How long sent bytes may stay unacknowledged before the kernel drops the connection
+   * (TCP_USER_TIMEOUT, native transport). A client that vanished without a FIN or reset (power
+   * loss, a NAT that forgot it) never acknowledges the next heartbeat; without this the kernel
+   * retransmits for about 15 minutes (net.ipv4.tcp_retries2) before the write fails, and TCP
+   * keepalive never starts because the heartbeats keep the connection busy. Twice the heartbeat
+   * interval, at least {@value #MIN_TCP_USER_TIMEOUT_MS} ms.
+   */
+  static int tcpUserTimeoutMs(long heartbeatMs) {
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(MIN_TCP_USER_TIMEOUT_MS, 2 * heartbeatMs));
   }
 
   /**

@@ -245,8 +245,7 @@ public final class Hub implements BrokerListener {
         .put("topic", fanout.topic)
         .put("lastEventId", from.toString())
         .put("oldestId", oldest == null ? null : oldest.toString());
-    EncodedEvent event = new EncodedEvent(null, SseEncoder.control(ControlEvents.HISTORY_LOST, data.encode()),
-        SseEncoder.control(ControlEvents.HISTORY_LOST, data.encode()), false);
+    EncodedEvent event = EncodedEvent.control(ControlEvents.HISTORY_LOST, data.encode());
     for (LoopHub loop : fanout.loops()) {
       loop.dispatch(fanout.topic, event);
     }

@@ -12,7 +12,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -31,6 +34,9 @@ public final class LoopHub {
   private final Set<SseConnection> connections = new LinkedHashSet<>();
   private volatile int connectionCount;
   private long heartbeatTimer = -1;
+  private final Queue<Delivery> inbox = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean drainScheduled = new AtomicBoolean();
+  private final List<SseConnection> toFlush = new ArrayList<>();
   private final Consumer<Map<String, String>> cursorSink;
   private final Set<SseConnection> dirtyCursors = new LinkedHashSet<>();
   private long cursorTimer = -1;
@@ -86,6 +92,7 @@ public final class LoopHub {
       for (SseConnection c : connections.toArray(NONE)) {
         c.heartbeat();
       }
+      flushPending();
     });
   }
 
@@ -177,9 +184,39 @@ public final class LoopHub {
     }
   }
 
-  /** Called by the hub (on its own context): hands one encoded event to this loop. */
+  private record Delivery(String topic, EncodedEvent event) {}
+
+  /**
+   * Called by the hub (on its own context): hands one encoded event to this loop. Events queue up
+   * in an inbox drained by one task, so when several arrive together each connection gets them
+   * all in one flush (one system call) instead of one each.
+   */
   void dispatch(String topic, EncodedEvent event) {
-    context.runOnContext(v -> deliver(topic, event));
+    inbox.add(new Delivery(topic, event));
+    if (drainScheduled.compareAndSet(false, true)) {
+      context.runOnContext(v -> drainInbox());
+    }
+  }
+
+  private void drainInbox() {
+    drainScheduled.set(false);
+    Delivery d;
+    while ((d = inbox.poll()) != null) {
+      deliver(d.topic(), d.event());
+    }
+    flushPending();
+  }
+
+  /** A connection wrote without flushing; it is flushed once this loop's current batch is done. */
+  public void flushLater(SseConnection connection) {
+    toFlush.add(connection);
+  }
+
+  private void flushPending() {
+    for (int i = 0; i < toFlush.size(); i++) {
+      toFlush.get(i).flushWrites();
+    }
+    toFlush.clear();
   }
 
   private void deliver(String topic, EncodedEvent event) {

@@ -6,14 +6,22 @@ import dev.ssegateway.gateway.hub.ControlEvents;
 import dev.ssegateway.gateway.hub.LoopHub;
 import dev.ssegateway.gateway.metrics.GatewayMetrics;
 import dev.ssegateway.publisher.WireMessage;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.channel.ChannelOption;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.impl.ConnectionBase;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -48,6 +56,9 @@ public final class SseConnection {
   private List<Object> held = new ArrayList<>();
   private int heldBytes;
   private String streamId;
+  /** Where shared, pre-framed chunks are written for HTTP/1.x (below the HTTP encoder); or null. */
+  private ChannelHandlerContext direct;
+  private boolean flushPending;
   private Runnable onEnd;
   private long expiryTimer = -1;
 
@@ -146,7 +157,14 @@ public final class SseConnection {
       return;
     }
     response.closeHandler(v -> onClientGone());
-    response.exceptionHandler(e -> disconnect(DisconnectReason.WRITE_FAILED));
+    // A client that goes away surfaces as "connection closed": that is not a write failure.
+    response.exceptionHandler(e -> {
+      if (e instanceof HttpClosedException) {
+        onClientGone();
+      } else {
+        disconnect(DisconnectReason.WRITE_FAILED);
+      }
+    });
     boolean resuming = false;
     for (EventId p : positions) {
       resuming |= p != null;
@@ -309,11 +327,13 @@ public final class SseConnection {
       positions[i] = event.id();
       moved();
     }
-    if (topics.length == 1 || event.id() == null) {
-      write(topics.length == 1 ? event.withId() : event.body());
+    if (topics.length == 1) {
+      writeShared(event.withId(), event.chunkWithId());
+    } else if (event.id() == null) {
+      writeShared(event.body(), event.chunkBody());
     } else {
       write(SseEncoder.idLine(cursor()));
-      write(event.body());
+      writeShared(event.body(), event.chunkBody());
     }
     if (event.close() && state != State.CLOSED) {
       endTopic(i);
@@ -322,7 +342,7 @@ public final class SseConnection {
 
   public void heartbeat() {
     if (state == State.LIVE) {
-      write(SseEncoder.HEARTBEAT);
+      writeShared(SseEncoder.HEARTBEAT, SseEncoder.HEARTBEAT_CHUNK);
     }
   }
 
@@ -364,6 +384,54 @@ public final class SseConnection {
     List<Buffer> pending = outbox;
     outbox = null;
     pending.forEach(this::write);
+    direct = directContext();
+  }
+
+  /**
+   * Writes bytes shared by many connections. On HTTP/1.x they go straight below the HTTP encoder
+   * as a pre-framed chunk, without a flush: the loop flushes each connection once per batch, so
+   * several queued events leave in one system call, and no per-write future or chunk header is
+   * made. Everything else (preamble, replay, id lines) goes through Vert.x, in the same order,
+   * because both paths write synchronously on this loop and the channel is always writable while
+   * the connection lives (an unwritable channel means a slow consumer, which is disconnected).
+   */
+  private void writeShared(Buffer buffer, ByteBuf chunk) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    if (direct == null) {
+      write(buffer);
+      return;
+    }
+    if (!direct.channel().isWritable()) {
+      disconnect(DisconnectReason.SLOW_CONSUMER);
+      return;
+    }
+    direct.write(chunk.duplicate(), direct.voidPromise());
+    if (!flushPending) {
+      flushPending = true;
+      loop.flushLater(this);
+    }
+  }
+
+  /** Called by the loop after a batch: sends what {@link #writeShared} queued. */
+  public void flushWrites() {
+    flushPending = false;
+    if (state == State.CLOSED || direct == null) {
+      return;
+    }
+    direct.flush();
+    if (!direct.channel().isWritable()) {
+      disconnect(DisconnectReason.SLOW_CONSUMER);
+    }
+  }
+
+  /** The pipeline position right below the HTTP/1.x encoder, or null (HTTP/2, or unknown). */
+  private ChannelHandlerContext directContext() {
+    if (request.version() == HttpVersion.HTTP_2 || !(request.connection() instanceof ConnectionBase base)) {
+      return null;
+    }
+    return base.channel().pipeline().context(HttpResponseEncoder.class);
   }
 
   private void emit(Buffer buffer) {
@@ -413,9 +481,32 @@ public final class SseConnection {
     state = State.CLOSED;
     release(reason);
     if (reason == DisconnectReason.SLOW_CONSUMER || reason == DisconnectReason.WRITE_FAILED) {
-      response.reset(); // drops the queued bytes; HTTP/2 resets only this stream
+      if (request.version() == HttpVersion.HTTP_2) {
+        response.reset(); // resets only this stream; its queued frames are dropped
+      } else {
+        abort(request.connection());
+      }
     } else {
       response.end();
+    }
+  }
+
+  /**
+   * Drops an HTTP/1.x connection at once, with what is queued for it. Vert.x's own close (and
+   * {@code reset()}, which closes) first waits for the queued writes to reach the socket: for a
+   * client that stopped reading that is never, so its queue and socket would stay in memory.
+   * Closing from the head of the pipeline skips that wait; linger 0 makes it a TCP reset, so the
+   * kernel frees the socket's buffer too instead of keeping it for a reader that never comes.
+   */
+  private void abort(HttpConnection connection) {
+    if (!(connection instanceof ConnectionBase base)) {
+      response.reset();
+      return;
+    }
+    Channel channel = base.channel();
+    if (channel.isActive() && channel.pipeline().firstContext() != null) {
+      channel.config().setOption(ChannelOption.SO_LINGER, 0);
+      channel.pipeline().firstContext().close();
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.ssegateway.gateway.sse;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
@@ -16,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 public final class SseEncoder {
   /** A comment line that keeps idle connections (and proxies) alive. */
   public static final Buffer HEARTBEAT = shared(":\n\n");
+  /** {@link #HEARTBEAT} framed as an HTTP/1.1 chunk. */
+  public static final ByteBuf HEARTBEAT_CHUNK = chunk(":\n\n");
 
   private SseEncoder() {}
 
@@ -23,9 +26,13 @@ public final class SseEncoder {
   public static EncodedEvent encode(String id, String event, String data, Integer retryMs, boolean close) {
     StringBuilder body = new StringBuilder(data.length() + 32);
     appendFields(body, event, retryMs, data);
-    Buffer bodyBuffer = shared(body.toString());
-    Buffer withId = id == null ? bodyBuffer : shared("id: " + id + "\n" + body);
-    return new EncodedEvent(id == null ? null : EventId.parse(id), withId, bodyBuffer, close);
+    String bodyText = body.toString();
+    String withIdText = id == null ? bodyText : "id: " + id + "\n" + bodyText;
+    Buffer bodyBuffer = shared(bodyText);
+    ByteBuf bodyChunk = chunk(bodyText);
+    Buffer withId = id == null ? bodyBuffer : shared(withIdText);
+    ByteBuf withIdChunk = id == null ? bodyChunk : chunk(withIdText);
+    return new EncodedEvent(id == null ? null : EventId.parse(id), withId, bodyBuffer, withIdChunk, bodyChunk, close);
   }
 
   /** Encodes an event for one connection only (a replay from history): no shared buffer. */
@@ -38,11 +45,15 @@ public final class SseEncoder {
 
   /** An event the gateway itself sends (history lost, token expired...), with JSON data. */
   public static Buffer control(String event, String jsonData) {
+    return Buffer.buffer(controlText(event, jsonData));
+  }
+
+  static String controlText(String event, String jsonData) {
     StringBuilder sb = new StringBuilder(jsonData.length() + 32);
     sb.append("event: ").append(event).append('\n');
     appendData(sb, jsonData);
     sb.append('\n');
-    return Buffer.buffer(sb.toString());
+    return sb.toString();
   }
 
   /** The first bytes of every stream: the reconnect hint and a comment, flushed at once. */
@@ -101,5 +112,19 @@ public final class SseEncoder {
     ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length);
     direct.put(bytes).flip();
     return BufferInternal.buffer(Unpooled.wrappedBuffer(direct).asReadOnly());
+  }
+
+  /**
+   * The text framed as one HTTP/1.1 chunk ({@code <hex length>\r\n<bytes>\r\n}) in direct
+   * memory. The framing is the same for every connection, so it is done once per node too; each
+   * connection writes a {@code duplicate()} (its own read position, no copy). Unreleasable: the
+   * buffer lives as long as someone references it, and the JDK's cleaner frees it afterwards.
+   */
+  public static ByteBuf chunk(String text) {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    byte[] head = (Integer.toHexString(bytes.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    ByteBuffer direct = ByteBuffer.allocateDirect(head.length + bytes.length + 2);
+    direct.put(head).put(bytes).put((byte) '\r').put((byte) '\n').flip();
+    return Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(direct));
   }
 }

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * loggers turned up to DEBUG, so a test can look for strings that must never be logged.
  */
 final class LogCapture implements AutoCloseable {
-  private static final List<String> VERBOSE = List.of("dev.ssegateway", "io.vertx.ext.auth", "io.vertx.ext.web");
+  private static final List<String> VERBOSE = List.of("dev.ssegateway", "sse.connections", "io.vertx.ext.auth", "io.vertx.ext.web");
 
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
   private final Logger root;
