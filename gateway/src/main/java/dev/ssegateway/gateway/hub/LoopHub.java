@@ -26,6 +26,8 @@ import java.util.function.Consumer;
  */
 public final class LoopHub {
   private static final SseConnection[] NONE = new SseConnection[0];
+  /** Events written per loop task before yielding to the loop's other work. */
+  private static final int MAX_EVENTS_PER_DRAIN = 32;
 
   private final Context context;
   private final Hub hub;
@@ -201,10 +203,17 @@ public final class LoopHub {
   private void drainInbox() {
     drainScheduled.set(false);
     Delivery d;
-    while ((d = inbox.poll()) != null) {
+    int handled = 0;
+    while (handled < MAX_EVENTS_PER_DRAIN && (d = inbox.poll()) != null) {
       deliver(d.topic(), d.event());
+      handled++;
     }
     flushPending();
+    // A long backlog is written in slices, so this loop's other work (publishes, new streams,
+    // heartbeats) is not held up for the whole backlog.
+    if (!inbox.isEmpty() && drainScheduled.compareAndSet(false, true)) {
+      context.runOnContext(v -> drainInbox());
+    }
   }
 
   /** A connection wrote without flushing; it is flushed once this loop's current batch is done. */
