@@ -65,7 +65,7 @@ class BrowserStreamsTest {
   void allTenStreamsOpenOverHttp2() throws Exception {
     SelfSignedCert cert = SelfSignedCert.create(dir);
     try (Gateways gateways = new Gateways()) {
-      GatewayNode node = gateways.startOne(Map.of(
+      GatewayNode node = gateways.startOne(Map.of("SSE_HTTP_PORT", QuietPort.next(),
           "SSE_TLS_CERT", cert.certPem().toString(), "SSE_TLS_KEY", cert.keyPem().toString()));
       HttpClient publisher = clientVertx.createHttpClient(
           new HttpClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false));
@@ -84,7 +84,7 @@ class BrowserStreamsTest {
   @DisplayName("over plain HTTP/1.1 (no h2c in browsers) only six open; the other four wait for a connection")
   void onlySixOpenOverHttp11() throws Exception {
     try (Gateways gateways = new Gateways()) {
-      GatewayNode node = gateways.startOne(Map.of());
+      GatewayNode node = gateways.startOne(Map.of("SSE_HTTP_PORT", QuietPort.next()));
       HttpClient publisher = clientVertx.createHttpClient();
       Result r = runPage(node, "http://127.0.0.1:" + node.port() + "/health/live",
           topic -> StreamRecorder.publish(publisher, node.port(), topic, "hello " + topic, Gateways.PUBLISH_KEY));

@@ -23,7 +23,7 @@ class HalfOpenConnectionTest {
       + " fill its receive window and stay unacknowledged")
   void stalledPeerIsReleasedByHeartbeats() {
     try (Gateways gateways = new Gateways()) {
-      GatewayNode node = gateways.startOne(Map.of(
+      GatewayNode node = gateways.startOne(Map.of("SSE_HTTP_PORT", QuietPort.next(),
           "SSE_HEARTBEAT_MS", "100",
           "SSE_CLIENT_QUEUE_BYTES", "4096"));
       int port = node.port();
@@ -56,7 +56,7 @@ class HalfOpenConnectionTest {
     String unavailable = NetNamespace.unavailableReason();
     Assumptions.assumeTrue(unavailable == null, () -> "Skipped: " + unavailable);
     try (Gateways gateways = new Gateways(); NetNamespace ns = NetNamespace.create()) {
-      GatewayNode node = gateways.startOne(Map.of(
+      GatewayNode node = gateways.startOne(Map.of("SSE_HTTP_PORT", QuietPort.next(),
           "SSE_HTTP_HOST", "0.0.0.0",
           "SSE_HEARTBEAT_MS", "1000"));
       int port = node.port();

@@ -46,7 +46,7 @@ class Http2StreamsTest {
   void tenStreamsShareOneTlsConnection() throws Exception {
     SelfSignedCert cert = SelfSignedCert.create(dir);
     try (Gateways gateways = new Gateways()) {
-      GatewayNode node = gateways.startOne(Map.of(
+      GatewayNode node = gateways.startOne(Map.of("SSE_HTTP_PORT", QuietPort.next(),
           "SSE_TLS_CERT", cert.certPem().toString(), "SSE_TLS_KEY", cert.keyPem().toString()));
       HttpClientOptions tls = new HttpClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false);
       HttpClient h2 = clientVertx.createHttpClient(
@@ -61,7 +61,7 @@ class Http2StreamsTest {
   @DisplayName("over plain HTTP, h2c with prior knowledge carries ten event streams on one connection")
   void tenStreamsShareOneH2cConnection() {
     try (Gateways gateways = new Gateways()) {
-      GatewayNode node = gateways.startOne(Map.of());
+      GatewayNode node = gateways.startOne(Map.of("SSE_HTTP_PORT", QuietPort.next()));
       HttpClient h2c = clientVertx.createHttpClient(
           new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false),
           new PoolOptions().setHttp2MaxSize(1));

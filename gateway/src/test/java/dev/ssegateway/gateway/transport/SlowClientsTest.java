@@ -73,7 +73,7 @@ class SlowClientsTest {
     Vertx clientVertx = Vertx.vertx();
     List<TimedSubscriber> healthy = new ArrayList<>();
     try (Gateways gateways = new Gateways()) {
-      GatewayNode node = gateways.startOne(Map.of(
+      GatewayNode node = gateways.startOne(Map.of("SSE_HTTP_PORT", QuietPort.next(),
           "SSE_CLIENT_QUEUE_BYTES", Integer.toString(QUEUE_BYTES),
           "SSE_PUBLISH_RATE", "0",
           "SSE_HISTORY_SIZE", "16"));

@@ -1,0 +1,36 @@
+package dev.ssegateway.gateway.transport;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A free port below Linux's ephemeral range (32768-60999), for a node's HTTP port. A port from
+ * {@code new ServerSocket(0)} lies inside that range, where the kernel may hand it out again at
+ * once (seen: the same port for the Hazelcast member and the HTTP server of one node, whose
+ * start then failed with "Address already in use"), and where any outgoing connection on the
+ * machine may take it. A port below the range is only ever taken by someone binding it on purpose.
+ */
+final class QuietPort {
+  private QuietPort() {}
+
+  static int pick() {
+    for (int attempt = 0; attempt < 100; attempt++) {
+      int port = ThreadLocalRandom.current().nextInt(20_000, 32_000);
+      try (ServerSocket s = new ServerSocket()) {
+        s.bind(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), port));
+        return port;
+      } catch (IOException inUse) {
+        // try another
+      }
+    }
+    throw new IllegalStateException("no free port found in 20000-32000");
+  }
+
+  /** {@link #pick()} as the value of SSE_HTTP_PORT. */
+  static String next() {
+    return Integer.toString(pick());
+  }
+}
