@@ -200,6 +200,15 @@ public final class SseConnection {
     if (state == State.CLOSED) {
       return;
     }
+    if (headersSent && response.writeQueueFull()) {
+      // Replayed history is still on its way: go on once it has drained, so that a client far
+      // behind gets its backlog at its own pace instead of being cut off as a slow consumer.
+      response.drainHandler(v -> {
+        response.drainHandler(null);
+        replay(i);
+      });
+      return;
+    }
     if (i == topics.length) {
       goLive();
       return;
@@ -447,7 +456,9 @@ public final class SseConnection {
       return;
     }
     response.write(buffer);
-    if (response.writeQueueFull()) {
+    // While history is replayed a full queue means "wait" (replay() pauses between pages; live
+    // events held meanwhile are bounded by the queue size); once live it means a slow consumer.
+    if (state != State.OPENING && response.writeQueueFull()) {
       disconnect(DisconnectReason.SLOW_CONSUMER);
     }
   }
