@@ -69,7 +69,16 @@ public final class GatewayNode {
 
   public static Future<GatewayNode> start(GatewayConfig config) {
     GatewayNode node = new GatewayNode(config);
-    return node.startParts().map(node).recover(e -> node.vertx.close().transform(x -> Future.failedFuture(e)));
+    // A failed start releases what did start (the Hazelcast member, Vert.x), from a thread of
+    // its own, so that a retry in the same JVM starts clean.
+    return node.startParts().map(node).recover(e -> {
+      if (node.cluster != null) {
+        node.cluster.terminate();
+      }
+      Promise<Void> closed = Promise.promise();
+      node.closeVertx(closed, System.currentTimeMillis());
+      return closed.future().transform(x -> Future.failedFuture(e));
+    });
   }
 
   private Future<Void> startParts() {

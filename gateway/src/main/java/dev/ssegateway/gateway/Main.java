@@ -11,6 +11,12 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) throws Exception {
+    // Netty's leak detector tags every written buffer; the profile of a 10k-subscriber fan-out
+    // showed that bookkeeping at 8 % of the CPU. It is a debugging aid: off in production unless
+    // asked for with -Dio.netty.leakDetection.level (the tests keep Netty's default).
+    if (System.getProperty("io.netty.leakDetection.level") == null) {
+      System.setProperty("io.netty.leakDetection.level", "disabled");
+    }
     if ("json".equalsIgnoreCase(System.getenv(Setting.LOG_FORMAT.env()))) {
       System.setProperty("logback.configurationFile", "logback-json.xml");
     }

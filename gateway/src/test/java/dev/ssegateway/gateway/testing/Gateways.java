@@ -76,11 +76,7 @@ public final class Gateways implements AutoCloseable {
   }
 
   public static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return dev.ssegateway.testkit.Ports.free();
   }
 
   /** Stops a node as if its process died (no goodbye to the cluster). */

@@ -17,16 +17,7 @@ final class QuietPort {
   private QuietPort() {}
 
   static int pick() {
-    for (int attempt = 0; attempt < 100; attempt++) {
-      int port = ThreadLocalRandom.current().nextInt(20_000, 32_000);
-      try (ServerSocket s = new ServerSocket()) {
-        s.bind(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), port));
-        return port;
-      } catch (IOException inUse) {
-        // try another
-      }
-    }
-    throw new IllegalStateException("no free port found in 20000-32000");
+    return dev.ssegateway.testkit.Ports.free();
   }
 
   /** {@link #pick()} as the value of SSE_HTTP_PORT. */

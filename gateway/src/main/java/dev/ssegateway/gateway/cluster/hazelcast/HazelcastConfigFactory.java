@@ -18,7 +18,8 @@ public final class HazelcastConfigFactory {
   public static Config create(GatewayConfig settings) {
     Config config = new Config();
     config.setClusterName(settings.string(Setting.CLUSTER_NAME));
-    config.setInstanceName("sse-" + settings.nodeId());
+    // Unique in the JVM even when a node id repeats (tests start many nodes in one JVM).
+    config.setInstanceName("sse-" + settings.nodeId() + "-" + java.util.UUID.randomUUID().toString().substring(0, 8));
     config.setProperty("hazelcast.logging.type", "slf4j");
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.shutdownhook.enabled", "false");

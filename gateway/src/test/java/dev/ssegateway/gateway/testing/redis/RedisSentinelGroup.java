@@ -224,12 +224,7 @@ public final class RedisSentinelGroup implements AutoCloseable {
   }
 
   private static int freePort() {
-    try (ServerSocket socket = new ServerSocket()) {
-      socket.bind(new InetSocketAddress("127.0.0.1", 0));
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return dev.ssegateway.testkit.Ports.free();
   }
 
   private static void sleep(long ms) {
