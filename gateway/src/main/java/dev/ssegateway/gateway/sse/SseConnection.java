@@ -8,8 +8,6 @@ import dev.ssegateway.gateway.metrics.GatewayMetrics;
 import dev.ssegateway.publisher.WireMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.channel.ChannelOption;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -56,8 +54,8 @@ public final class SseConnection {
   private List<Object> held = new ArrayList<>();
   private int heldBytes;
   private String streamId;
-  /** Where shared, pre-framed chunks are written for HTTP/1.x (below the HTTP encoder); or null. */
-  private ChannelHandlerContext direct;
+  /** Where shared, pre-framed chunks are written for HTTP/1.x; null for HTTP/2. */
+  private DirectChunks direct;
   private boolean flushPending;
   private Runnable onEnd;
   private long expiryTimer = -1;
@@ -393,12 +391,12 @@ public final class SseConnection {
     List<Buffer> pending = outbox;
     outbox = null;
     pending.forEach(this::write);
-    direct = directContext();
+    direct = DirectChunks.of(request);
   }
 
   /**
-   * Writes bytes shared by many connections. On HTTP/1.x they go straight below the HTTP encoder
-   * as a pre-framed chunk, without a flush: the loop flushes each connection once per batch, so
+   * Writes bytes shared by many connections. On HTTP/1.x they go to the socket as a pre-framed
+   * chunk ({@link DirectChunks}), without a flush: the loop flushes each connection once per batch, so
    * several queued events leave in one system call, and no per-write future or chunk header is
    * made. Everything else (preamble, replay, id lines) goes through Vert.x, in the same order,
    * because both paths write synchronously on this loop and the channel is always writable while
@@ -412,11 +410,11 @@ public final class SseConnection {
       write(buffer);
       return;
     }
-    if (!direct.channel().isWritable()) {
+    if (!direct.writable()) {
       disconnect(DisconnectReason.SLOW_CONSUMER);
       return;
     }
-    direct.write(chunk.duplicate(), direct.voidPromise());
+    direct.write(chunk);
     if (!flushPending) {
       flushPending = true;
       loop.flushLater(this);
@@ -430,17 +428,9 @@ public final class SseConnection {
       return;
     }
     direct.flush();
-    if (!direct.channel().isWritable()) {
+    if (!direct.writable()) {
       disconnect(DisconnectReason.SLOW_CONSUMER);
     }
-  }
-
-  /** The pipeline position right below the HTTP/1.x encoder, or null (HTTP/2, or unknown). */
-  private ChannelHandlerContext directContext() {
-    if (request.version() == HttpVersion.HTTP_2 || !(request.connection() instanceof ConnectionBase base)) {
-      return null;
-    }
-    return base.channel().pipeline().context(HttpResponseEncoder.class);
   }
 
   private void emit(Buffer buffer) {

@@ -43,6 +43,7 @@ final class RedisSubscriber {
   static final long MIN_BACKOFF_MS = 100;
   static final long MAX_BACKOFF_MS = 2000;
   static final long CONFIRM_TIMEOUT_MS = 5000;
+  static final long CONNECT_TIMEOUT_MS = 5000;
 
   private final Context context;
   private final Supplier<Redis> clients;
@@ -50,6 +51,7 @@ final class RedisSubscriber {
   private final BiConsumer<String, String> onMessage;
   private final Runnable onResubscribed;
   private final List<String[]> heldWhileResubscribing = new ArrayList<>();
+  private int connectAttempts;
   /** Channels the node holds: subscribed again after every reconnect. */
   private final Set<String> channels = new HashSet<>();
   /** Subscriptions sent on the current connection that Redis has not confirmed yet. */
@@ -104,7 +106,25 @@ final class RedisSubscriber {
       client.close();
     }
     client = clients.get();
+    int attemptNumber = ++connectAttempts;
+    // A connect that never answers (e.g. a Sentinel that does not know its master yet) must not
+    // leave the node without a subscription: after a while, start over with a fresh client.
+    long guard = context.owner().setTimer(CONNECT_TIMEOUT_MS, t -> onContext(() -> {
+      if (attemptNumber == connectAttempts && connection == null && !closed) {
+        log.warn("Redis subscriber connect attempt got no answer within {} ms; starting over", CONNECT_TIMEOUT_MS);
+        connectAttempts++;
+        firstConnect.tryFail("no answer from Redis within " + CONNECT_TIMEOUT_MS + " ms");
+        scheduleReconnect();
+      }
+    }));
     client.connect().onComplete(ar -> onContext(() -> {
+      context.owner().cancelTimer(guard);
+      if (attemptNumber != connectAttempts) {
+        if (ar.succeeded()) {
+          ar.result().close(); // an attempt given up on
+        }
+        return;
+      }
       if (ar.failed()) {
         log.debug("Redis subscriber connect failed: {}", ar.cause().getMessage());
         firstConnect.tryFail(ar.cause());
