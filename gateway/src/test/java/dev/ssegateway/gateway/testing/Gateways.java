@@ -3,8 +3,6 @@ package dev.ssegateway.gateway.testing;
 import dev.ssegateway.gateway.GatewayNode;
 import dev.ssegateway.gateway.config.GatewayConfig;
 import io.vertx.core.Future;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

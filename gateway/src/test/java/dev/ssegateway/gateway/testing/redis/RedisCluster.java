@@ -1,10 +1,6 @@
 package dev.ssegateway.gateway.testing.redis;
 
 import dev.ssegateway.testkit.RedisServer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
