@@ -154,6 +154,7 @@ public final class SseConnection {
       }
       return;
     }
+    ConnectionLog.opened(this);
     response.closeHandler(v -> onClientGone());
     // A client that goes away surfaces as "connection closed": that is not a write failure.
     response.exceptionHandler(e -> {
@@ -537,7 +538,7 @@ public final class SseConnection {
     }
     loop.remove(this, active.toArray(new String[0]));
     metrics.disconnected(reason);
-    DisconnectLog.log(reason, this);
+    ConnectionLog.log(reason, this);
   }
 
   /** Completes on this connection's loop whatever thread completed {@code future}. */
