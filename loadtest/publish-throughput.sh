@@ -13,6 +13,8 @@
 #   LT_PT_INFLIGHT   publishes in flight (LoadPublisher)                                     [32]
 #   LT_PT_TOPICS     topics                                                                  [10]
 #   LT_PT_GATLING    0: skip the Gatling run                                                  [1]
+#   LT_PT_NODE_ENV   extra gateway settings (SSE_PUBLISH_RATE=0 is always set: the default limit
+#                    of 1000/s per publisher would otherwise be what is measured)               []
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 RATES=${LT_PT_RATES:-500,1000,2000,4000,8000,16000}
 STEP=${LT_PT_STEP:-10}
@@ -24,7 +26,8 @@ lt_build
 cp "$REPO_ROOT/gateway/target/sse-gateway.jar" "$WORK/sse-gateway.jar"
 export SSE_LOCAL_RUN_DIR="$WORK/cluster" SSE_LOCAL_NODE_HOSTS="127.0.0.2" SSE_LOCAL_HTTP_BASE=19681 \
   SSE_LOCAL_CLUSTER_BASE=17051 SSE_LOCAL_LB_PORT=19680 SSE_LOCAL_LB_STATS_PORT=19679 SSE_LOCAL_REDIS_PORT=17779 \
-  SSE_LOCAL_JAR="$WORK/sse-gateway.jar" SSE_LOCAL_DRAIN_MS=1000
+  SSE_LOCAL_JAR="$WORK/sse-gateway.jar" SSE_LOCAL_DRAIN_MS=1000 \
+  SSE_LOCAL_NODE_ENV="SSE_PUBLISH_RATE=0 ${LT_PT_NODE_ENV:-}"   # measure the node, not its per-publisher rate limit
 cleanup() { local rc=$?; trap - EXIT; lt_stop_all; "$REPO_ROOT/deploy/local/cluster-down.sh" >>"$WORK/cluster-down.log" 2>&1 || true; exit $rc; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

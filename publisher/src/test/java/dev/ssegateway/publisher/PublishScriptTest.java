@@ -1,10 +1,6 @@
 package dev.ssegateway.publisher;
 
 import dev.ssegateway.publisher.RedisTestClient.Subscription;
-import dev.ssegateway.testkit.RedisServer;
-import io.vertx.core.Vertx;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -17,28 +13,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The script as a publisher in another language would run it: plain EVAL, arguments in order. */
 @DisplayName("The publish script, on a real Redis")
-class PublishScriptTest {
+class PublishScriptTest extends OnRealRedis {
 
     private static final long DAY_MS = 86_400_000L;
     private static final AtomicInteger TOPICS = new AtomicInteger();
 
-    private static RedisServer server;
-    private static Vertx vertx;
-    private static RedisTestClient redis;
-
-    @BeforeAll
-    static void startRedis() {
-        server = RedisServer.start();
-        vertx = Vertx.vertx();
-        redis = new RedisTestClient(vertx, server.url());
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-        RedisTestClient.await(vertx.close());
-        server.close();
-    }
 
     @Test
     @DisplayName("returns stream ids <ms>-<seq> that increase with every publish to a topic")

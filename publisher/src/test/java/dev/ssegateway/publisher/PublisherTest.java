@@ -1,9 +1,6 @@
 package dev.ssegateway.publisher;
 
 import dev.ssegateway.testkit.RedisServer;
-import io.vertx.core.Vertx;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -14,25 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @DisplayName("The blocking Publisher")
-class PublisherTest {
+class PublisherTest extends OnRealRedis {
 
-    private static RedisServer server;
-    private static Vertx vertx;
-    private static RedisTestClient redis;
-
-    @BeforeAll
-    static void startRedis() {
-        server = RedisServer.start();
-        vertx = Vertx.vertx();
-        redis = new RedisTestClient(vertx, server.url());
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-        RedisTestClient.await(vertx.close());
-        server.close();
-    }
 
     @Test
     @DisplayName("connects by URL, publishes and returns the event's id")

@@ -3,10 +3,7 @@ package dev.ssegateway.publisher;
 import dev.ssegateway.publisher.RedisTestClient.Subscription;
 import dev.ssegateway.testkit.RedisServer;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -19,27 +16,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @DisplayName("RedisPublisher, on a real Redis")
-class RedisPublisherTest {
+class RedisPublisherTest extends OnRealRedis {
 
     private static final AtomicInteger TOPICS = new AtomicInteger();
 
-    private static RedisServer server;
-    private static Vertx vertx;
-    private static RedisTestClient redis;
-
-    @BeforeAll
-    static void startRedis() {
-        server = RedisServer.start();
-        vertx = Vertx.vertx();
-        redis = new RedisTestClient(vertx, server.url());
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-        RedisTestClient.await(vertx.close());
-        server.close();
-    }
 
     @Test
     @DisplayName("returns the id of the history entry it wrote")
