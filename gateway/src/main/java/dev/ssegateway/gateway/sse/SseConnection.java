@@ -340,7 +340,13 @@ public final class SseConnection {
     } else if (event.id() == null) {
       writeShared(event.body(), event.chunkBody());
     } else {
-      write(SseEncoder.idLine(cursor()));
+      // Several topics: this connection's own id line, then the shared body, in one flush.
+      String idLine = "id: " + cursor() + "\n";
+      if (direct == null) {
+        write(Buffer.buffer(idLine));
+      } else {
+        writeDirect(SseEncoder.chunkOnHeap(idLine));
+      }
       writeShared(event.body(), event.chunkBody());
     }
     if (event.close() && state != State.CLOSED) {
@@ -409,6 +415,13 @@ public final class SseConnection {
     }
     if (direct == null) {
       write(buffer);
+      return;
+    }
+    writeDirect(chunk);
+  }
+
+  private void writeDirect(ByteBuf chunk) {
+    if (state == State.CLOSED) {
       return;
     }
     if (!direct.writable()) {

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 public final class SseEncoder {
   /** A comment line that keeps idle connections (and proxies) alive. */
   public static final Buffer HEARTBEAT = shared(":\n\n");
+  private static final byte[] CRLF = {'\r', '\n'};
   /** {@link #HEARTBEAT} framed as an HTTP/1.1 chunk. */
   public static final ByteBuf HEARTBEAT_CHUNK = chunk(":\n\n");
 
@@ -71,8 +72,11 @@ public final class SseEncoder {
     return Buffer.buffer("id: " + id + "\n\n");
   }
 
-  public static Buffer idLine(String id) {
-    return Buffer.buffer("id: " + id + "\n");
+  /** Text of one connection only (its combined id line), framed as an HTTP/1.1 chunk. */
+  static ByteBuf chunkOnHeap(String text) {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    byte[] head = (Integer.toHexString(bytes.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    return Unpooled.wrappedBuffer(head, bytes, CRLF);
   }
 
   private static void appendFields(StringBuilder sb, String event, Integer retryMs, String data) {

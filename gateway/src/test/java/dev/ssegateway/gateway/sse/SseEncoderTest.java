@@ -98,7 +98,9 @@ class SseEncoderTest {
     assertThat(parser.comments()).hasSize(2);
     assertThat(parser.feed(text(SseEncoder.idOnly("1-0,2-0")))).isEmpty();
     assertThat(parser.lastEventId()).isEqualTo("1-0,2-0");
-    assertThat(text(SseEncoder.idLine("7-7"))).isEqualTo("id: 7-7\n");
+    assertThat(SseEncoder.chunkOnHeap("id: 7-7\n").toString(java.nio.charset.StandardCharsets.UTF_8))
+        .as("one connection's id line, framed as an HTTP/1.1 chunk")
+        .isEqualTo("8\r\nid: 7-7\n\r\n");
   }
 
   @Test
