@@ -39,7 +39,7 @@ final class StartRace {
   private static final int WORKERS = 4;
   private static final int EVENTS = 3;
   /** A delivery this late on a loaded 2-core machine is still a delivery: only never is a skip. */
-  private static final long WAIT_MS = 20_000;
+  private static final long WAIT_MS = Long.getLong("race.waitMs", 20_000);
   private static final AtomicInteger RUN = new AtomicInteger();
 
   private final String broker;
