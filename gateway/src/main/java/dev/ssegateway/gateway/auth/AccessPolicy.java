@@ -64,6 +64,6 @@ public final class AccessPolicy {
       return Future.failedFuture(new AccessDenied(403, "invalid_credentials", "The publish key is not valid"));
     }
     return verifier.verify(token).recover(e -> Future.failedFuture(
-        new AccessDenied(401, "invalid_token", e.getMessage())));
+        new AccessDenied(401, "invalid_token", e.getMessage() == null ? "The token is not valid" : e.getMessage())));
   }
 }

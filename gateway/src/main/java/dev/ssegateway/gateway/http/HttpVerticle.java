@@ -16,7 +16,6 @@ import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import java.util.List;
 import java.util.Locale;
@@ -131,7 +130,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/events").handler(new SubscribeHandler(services, loop));
     int maxData = services.config().intValue(Setting.MAX_DATA_BYTES);
     // JSON escaping can grow data up to six times (\\uXXXX); the parser enforces the real limit.
-    router.post("/publish").handler(BodyHandler.create(false).setBodyLimit(maxData * 6L + 4096))
+    router.post("/publish").handler(new PublishBody(maxData * 6L + 4096))
         .handler(new PublishHandler(services));
     router.get("/health/live").handler(ctx -> json(ctx.response(), 200, new JsonObject().put("status", "up")));
     router.get("/health/ready").handler(ctx -> {
@@ -145,7 +144,8 @@ public final class HttpVerticle extends VerticleBase {
       if (ar.succeeded()) {
         json(ctx.response(), 200, ar.result().toJson().put("node", services.config().nodeId()));
       } else {
-        ErrorResponses.send(ctx.response(), 503, "cluster_unavailable", String.valueOf(ar.cause().getMessage()));
+        ErrorResponses.send(ctx.response(), 503, "cluster_unavailable",
+            ErrorResponses.describe(ar.cause(), "The cluster state is unavailable"));
       }
     }));
     router.get("/").handler(ctx -> ctx.response()
@@ -168,7 +168,7 @@ public final class HttpVerticle extends VerticleBase {
           "This origin is not allowed (SSE_CORS_ORIGINS)");
     });
     router.errorHandler(400, ctx -> ErrorResponses.send(ctx.response(), 400, "bad_request",
-        ctx.failure() == null ? "Bad request" : String.valueOf(ctx.failure().getMessage())));
+        ErrorResponses.describe(ctx.failure(), "The request could not be read")));
     router.errorHandler(500, ctx -> ErrorResponses.send(ctx.response(), 500, "internal_error",
         "The gateway failed to handle this request"));
     return router;

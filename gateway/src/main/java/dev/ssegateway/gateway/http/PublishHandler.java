@@ -82,7 +82,7 @@ final class PublishHandler implements Handler<RoutingContext> {
   private void parseAndPublish(RoutingContext ctx, String identity, Principal principal) {
     PublishRequest request;
     try {
-      request = PublishRequestParser.parse(ctx.body().buffer(), maxDataBytes);
+      request = PublishRequestParser.parse(PublishBody.of(ctx), maxDataBytes);
     } catch (InvalidInputException e) {
       refuse(ctx, e.status(), e.code(), e.getMessage());
       return;
@@ -109,10 +109,11 @@ final class PublishHandler implements Handler<RoutingContext> {
         refuse(ctx, e.status(), e.code(), e.getMessage());
       } else {
         services.metrics().publishFailed();
-        log.warn("Publish to topic {} failed: {}", request.topic(), ar.cause().getMessage());
+        log.warn("Publish to topic {} failed: {}", request.topic(), ar.cause().toString());
         ctx.response().putHeader("Retry-After", "1");
         ErrorResponses.send(ctx.response(), 503, "broker_unavailable",
-            "The event was not published: the broker is unavailable (" + ar.cause().getMessage() + "). Retry.");
+            "The event was not published: the broker is unavailable ("
+                + ErrorResponses.describe(ar.cause(), "no reason given") + "). Retry.");
       }
     });
   }

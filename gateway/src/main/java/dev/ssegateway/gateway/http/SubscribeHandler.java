@@ -154,7 +154,8 @@ final class SubscribeHandler implements Handler<RoutingContext> {
       }
       ErrorResponses.send(ctx.response(), d.status(), d.code(), d.getMessage());
     } else {
-      ErrorResponses.send(ctx.response(), 503, "unavailable", "Could not open the stream: " + e.getMessage());
+      ErrorResponses.send(ctx.response(), 503, "unavailable", "Could not open the stream: "
+          + ErrorResponses.describe(e, "the cluster state is unavailable"));
     }
   }
 
