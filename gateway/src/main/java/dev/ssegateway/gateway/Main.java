@@ -2,6 +2,7 @@ package dev.ssegateway.gateway;
 
 import dev.ssegateway.gateway.config.GatewayConfig;
 import dev.ssegateway.gateway.config.Setting;
+import dev.ssegateway.gateway.config.StartLine;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,15 +21,17 @@ public final class Main {
     if ("json".equalsIgnoreCase(System.getenv(Setting.LOG_FORMAT.env()))) {
       System.setProperty("logback.configurationFile", "logback-json.xml");
     }
-    Logger log = LoggerFactory.getLogger(Main.class);
+    // Settings first, before logging starts: a bad value exits at once with its one line.
     GatewayConfig config;
     try {
       config = GatewayConfig.fromEnvironment();
     } catch (IllegalArgumentException e) {
-      System.err.println("sse-gateway: " + e.getMessage());
+      // One line, no stack trace: the variable, the problem, what is accepted.
+      System.err.println("sse-gateway: invalid setting " + String.valueOf(e.getMessage()).replaceAll("[\\r\\n]+", " "));
       System.exit(2);
       return;
     }
+    Logger log = LoggerFactory.getLogger(Main.class);
     GatewayNode node;
     try {
       node = GatewayNode.start(config).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
@@ -39,9 +42,7 @@ public final class Main {
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> Shutdown.drainAndStop(node), "sse-shutdown"));
     String url = "http://localhost:" + node.port() + "/";
-    log.info("sse-gateway node {} ready on {} (broker: {}, cluster: {})", config.nodeId(), url,
-        config.isSet(Setting.REDIS_URL) ? "redis " + config.string(Setting.REDIS_MODE) : "memory (dev mode, single node)",
-        config.isSet(Setting.CLUSTER_MEMBERS) || config.isSet(Setting.CLUSTER_DNS) ? "joining" : "alone");
+    log.info(StartLine.describe(config, url));
     if (config.publishKeyGenerated()) {
       // Printed once, like Jupyter's token, so that dev mode works with no settings.
       log.info("Publish key (generated; set SSE_PUBLISH_KEY to choose one): {}", config.string(Setting.PUBLISH_KEY));

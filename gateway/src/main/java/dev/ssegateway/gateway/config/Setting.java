@@ -22,7 +22,7 @@ public enum Setting {
   REDIS_PREFIX("SSE_REDIS_PREFIX", "sse:", "Prefix of every Redis key and channel the gateway uses."),
 
   HISTORY_SIZE("SSE_HISTORY_SIZE", "1000", "Events kept per topic for resume (Last-Event-ID)."),
-  HISTORY_TTL_MS("SSE_HISTORY_TTL_MS", "3600000", "Maximum age of kept events, in milliseconds."),
+  HISTORY_TTL_MS("SSE_HISTORY_TTL_MS", "3600000", "Maximum age of kept events, in milliseconds; 0: no age limit."),
 
   CLUSTER_NAME("SSE_CLUSTER_NAME", "sse-gateway", "Hazelcast cluster name; nodes join only their own cluster."),
   CLUSTER_PORT("SSE_CLUSTER_PORT", "5701", "Hazelcast member port."),
@@ -37,7 +37,7 @@ public enum Setting {
   MAX_TOPICS("SSE_MAX_TOPICS", "16", "Most topics one connection may subscribe to."),
 
   CORS_ORIGINS("SSE_CORS_ORIGINS", null,
-      "Comma list of origins allowed by CORS, with credentials. Unset: no cross-origin access."),
+      "Comma list of origins allowed by CORS, with credentials; * is refused. Unset: no cross-origin access."),
   HEARTBEAT_MS("SSE_HEARTBEAT_MS", "15000", "Interval of heartbeat comments on idle streams."),
   RETRY_MS("SSE_RETRY_MS", "3000", "Reconnect delay hint sent to clients in the retry: field."),
   CLIENT_QUEUE_BYTES("SSE_CLIENT_QUEUE_BYTES", "262144",
@@ -48,7 +48,7 @@ public enum Setting {
   LOG_FORMAT("SSE_LOG_FORMAT", "text", "text, or json for one JSON object per log line."),
 
   JWT_SECRET("SSE_JWT_SECRET", null,
-      "HS256 secret for JWTs. Setting it (or a key below) makes subscribing need a token, except public topics."),
+      "HS256 secret for JWTs, at least 32 bytes. Setting it (or a key below) makes subscribing need a token, except public topics."),
   JWT_PUBLIC_KEY_FILE("SSE_JWT_PUBLIC_KEY_FILE", null, "PEM file with an RS256 or ES256 public key for JWTs."),
   JWT_ALGORITHM("SSE_JWT_ALGORITHM", "RS256", "Algorithm of SSE_JWT_PUBLIC_KEY_FILE: RS256 or ES256."),
   JWT_JWKS_URL("SSE_JWT_JWKS_URL", null, "URL of a JWKS document with the token signing keys, fetched at start and refreshed."),

@@ -175,6 +175,11 @@ public final class GatewayProcess implements AutoCloseable {
     return process == null || process.isAlive() ? null : process.exitValue();
   }
 
+  /** Waits up to {@code limit} for the process to exit by itself: its exit status, or null if it still runs. */
+  public synchronized Integer exitStatusWithin(Duration limit) {
+    return awaitExit(limit) ? process.exitValue() : null;
+  }
+
   /** Starts the node again with the same ports and settings, and waits until it is ready. */
   public void restart() {
     synchronized (this) {
