@@ -9,11 +9,11 @@ public class PublisherOptions {
     /** Prefix of every Redis key and channel; see {@link WireFormat}. */
     public static final String DEFAULT_PREFIX = WireFormat.DEFAULT_PREFIX;
 
-    /** History entries kept per topic, whatever their age. */
-    public static final int DEFAULT_HISTORY_SIZE = 1000;
+    /** History entries kept per topic when no gateway has written the deployment's policy yet. */
+    public static final int DEFAULT_HISTORY_SIZE = HistoryPolicy.DEFAULT.size();
 
-    /** History entries older than this (ms) are dropped on the next publish; 0 keeps by size only. */
-    public static final long DEFAULT_HISTORY_MAX_AGE_MS = 3_600_000;
+    /** History age limit (ms) when no gateway has written the deployment's policy yet. */
+    public static final long DEFAULT_HISTORY_MAX_AGE_MS = HistoryPolicy.DEFAULT.ttlMs();
 
     /** false: PUBLISH (standalone Redis, Sentinel); true: SPUBLISH (Redis Cluster sharded pub/sub). */
     public static final boolean DEFAULT_SHARDED = false;
@@ -24,6 +24,7 @@ public class PublisherOptions {
     private String prefix = DEFAULT_PREFIX;
     private int historySize = DEFAULT_HISTORY_SIZE;
     private long historyMaxAgeMs = DEFAULT_HISTORY_MAX_AGE_MS;
+    private boolean explicitHistory;
     private boolean sharded = DEFAULT_SHARDED;
     private int maxDataBytes = DEFAULT_MAX_DATA_BYTES;
 
@@ -34,6 +35,7 @@ public class PublisherOptions {
         this.prefix = other.prefix;
         this.historySize = other.historySize;
         this.historyMaxAgeMs = other.historyMaxAgeMs;
+        this.explicitHistory = other.explicitHistory;
         this.sharded = other.sharded;
         this.maxDataBytes = other.maxDataBytes;
     }
@@ -55,12 +57,21 @@ public class PublisherOptions {
         return historySize;
     }
 
-    /** At least 1: the stream always holds the latest event, which resuming clients need. */
+    /**
+     * Trims with this size instead of the deployment's policy. At least 1: the stream always
+     * holds the latest event, which resuming clients need.
+     *
+     * <p>Leave the history unset: then every publish trims with the deployment's policy, the
+     * one the gateway nodes write into Redis from {@code SSE_HISTORY_SIZE} and
+     * {@code SSE_HISTORY_TTL_MS} (see {@link HistoryPolicy}), like every other publisher. An
+     * explicit size or age is for the gateway itself, which writes that policy, and for tests.
+     */
     public PublisherOptions setHistorySize(int historySize) {
         if (historySize < 1) {
             throw new IllegalArgumentException("historySize must be at least 1: " + historySize);
         }
         this.historySize = historySize;
+        this.explicitHistory = true;
         return this;
     }
 
@@ -68,13 +79,26 @@ public class PublisherOptions {
         return historyMaxAgeMs;
     }
 
-    /** 0 or more; 0 disables trimming by age. */
+    /**
+     * Trims with this age limit instead of the deployment's policy (see
+     * {@link #setHistorySize(int)}). 0 or more; 0 disables trimming by age and the history then
+     * never expires.
+     */
     public PublisherOptions setHistoryMaxAgeMs(long historyMaxAgeMs) {
         if (historyMaxAgeMs < 0) {
             throw new IllegalArgumentException("historyMaxAgeMs must be 0 or more: " + historyMaxAgeMs);
         }
         this.historyMaxAgeMs = historyMaxAgeMs;
+        this.explicitHistory = true;
         return this;
+    }
+
+    /**
+     * Whether this publisher trims with its own size and age (set with the setters above) rather
+     * than the deployment's history policy (the default).
+     */
+    public boolean isHistoryExplicit() {
+        return explicitHistory;
     }
 
     public boolean isSharded() {
@@ -105,7 +129,10 @@ public class PublisherOptions {
 
     @Override
     public String toString() {
-        return "PublisherOptions{prefix='" + prefix + "', historySize=" + historySize + ", historyMaxAgeMs="
-                + historyMaxAgeMs + ", sharded=" + sharded + ", maxDataBytes=" + maxDataBytes + '}';
+        String history = explicitHistory
+                ? "historySize=" + historySize + ", historyMaxAgeMs=" + historyMaxAgeMs
+                : "history=deployment policy";
+        return "PublisherOptions{prefix='" + prefix + "', " + history + ", sharded=" + sharded
+                + ", maxDataBytes=" + maxDataBytes + '}';
     }
 }

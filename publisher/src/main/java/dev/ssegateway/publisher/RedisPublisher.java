@@ -9,6 +9,11 @@ import io.vertx.redis.client.Response;
 /**
  * Publishes events through the publish script, asynchronously, on a Redis client you own.
  *
+ * <p>History is trimmed with the deployment's policy (see {@link HistoryPolicy}) unless the
+ * options set an explicit one: on standalone Redis and Sentinel the script reads the policy itself
+ * (the arguments are ''); in Redis Cluster, where the script cannot reach the policy key on
+ * another shard, this class reads it with HMGET and keeps it for {@value #POLICY_REFRESH_MS} ms.
+ *
  * <p>Each publish validates the request, then runs EVALSHA; on {@code NOSCRIPT} (a fresh or
  * restarted Redis, or a failover) it runs EVAL once, which also loads the script for next time.
  * Nothing else is retried: any other failure fails the Future with Redis' error, since a blind
@@ -16,8 +21,13 @@ import io.vertx.redis.client.Response;
  */
 public final class RedisPublisher {
 
+    /** How long a policy read from Redis Cluster is used before it is read again. */
+    public static final long POLICY_REFRESH_MS = 5000;
+
     private final Redis redis;
     private final PublisherOptions options;
+    private volatile HistoryPolicy clusterPolicy;
+    private volatile long clusterPolicyReadAtMs;
 
     public RedisPublisher(Redis redis, PublisherOptions options) {
         this.redis = redis;
@@ -34,11 +44,42 @@ public final class RedisPublisher {
         } catch (InvalidInputException e) {
             return Future.failedFuture(e);
         }
-        return redis.send(script(Command.EVALSHA, PublishScript.sha1(), request))
+        return historyArguments().compose(history -> redis.send(script(Command.EVALSHA, PublishScript.sha1(), request, history))
                 .recover(error -> isNoScript(error)
-                        ? redis.send(script(Command.EVAL, PublishScript.source(), request))
-                        : Future.failedFuture(error))
+                        ? redis.send(script(Command.EVAL, PublishScript.source(), request, history))
+                        : Future.failedFuture(error)))
                 .map(Response::toString);
+    }
+
+    /** maxLen and maxAgeMs for the script: explicit, '' (the script reads the policy), or read here. */
+    private Future<String[]> historyArguments() {
+        if (options.isHistoryExplicit()) {
+            return Future.succeededFuture(new String[] {
+                Integer.toString(options.getHistorySize()), Long.toString(options.getHistoryMaxAgeMs())});
+        }
+        if (!options.isSharded()) {
+            return Future.succeededFuture(new String[] {"", ""});
+        }
+        HistoryPolicy cached = clusterPolicy;
+        if (cached != null && System.currentTimeMillis() - clusterPolicyReadAtMs < POLICY_REFRESH_MS) {
+            return Future.succeededFuture(arguments(cached));
+        }
+        return redis.send(Request.cmd(Command.HMGET).arg(WireFormat.historyPolicyKey(options.getPrefix()))
+                        .arg(WireFormat.POLICY_SIZE).arg(WireFormat.POLICY_TTL_MS))
+                .map(r -> {
+                    HistoryPolicy policy = HistoryPolicy.fromStored(text(r.get(0)), text(r.get(1)));
+                    clusterPolicy = policy;
+                    clusterPolicyReadAtMs = System.currentTimeMillis();
+                    return arguments(policy);
+                });
+    }
+
+    private static String[] arguments(HistoryPolicy policy) {
+        return new String[] {Integer.toString(policy.size()), Long.toString(policy.ttlMs())};
+    }
+
+    private static String text(Response r) {
+        return r == null ? null : r.toString();
     }
 
     public PublisherOptions options() {
@@ -63,7 +104,7 @@ public final class RedisPublisher {
     }
 
     /** EVAL/EVALSHA with the arguments in the order publish.lua documents. */
-    private Request script(Command command, String scriptOrSha, PublishRequest request) {
+    private Request script(Command command, String scriptOrSha, PublishRequest request, String[] history) {
         String prefix = options.getPrefix();
         return Request.cmd(command)
                 .arg(scriptOrSha)
@@ -74,8 +115,8 @@ public final class RedisPublisher {
                 .arg(request.data())
                 .arg(request.retryMs() == null ? "" : request.retryMs().toString())
                 .arg(request.close() ? "1" : "0")
-                .arg(options.getHistorySize())
-                .arg(options.getHistoryMaxAgeMs())
+                .arg(history[0])
+                .arg(history[1])
                 .arg(options.publishCommand());
     }
 

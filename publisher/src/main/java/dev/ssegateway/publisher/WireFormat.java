@@ -10,6 +10,9 @@ package dev.ssegateway.publisher;
  *       {@code sse:{orders}:h}, whose entries have the fields {@value #FIELD_EVENT} (event name,
  *       empty for the default), {@value #FIELD_DATA} (data), {@value #FIELD_RETRY} (retry ms, empty
  *       for none) and {@value #FIELD_CLOSE} ({@code 1} or {@code 0}).</li>
+ *   <li>History policy: a hash at <code>&lt;prefix&gt;history-policy</code>, e.g.
+ *       {@code sse:history-policy}, with the fields {@value #POLICY_SIZE} and
+ *       {@value #POLICY_TTL_MS}; see {@link HistoryPolicy}.</li>
  * </ul>
  *
  * <p>The braces are a Redis Cluster hash tag: only the topic is hashed, so a topic's channel and
@@ -33,6 +36,9 @@ public final class WireFormat {
     public static final String FIELD_RETRY = "r";
     public static final String FIELD_CLOSE = "c";
 
+    public static final String POLICY_SIZE = "size";
+    public static final String POLICY_TTL_MS = "ttlMs";
+
     private WireFormat() {
     }
 
@@ -44,6 +50,11 @@ public final class WireFormat {
     /** The key of {@code topic}'s history stream: <code>prefix + "{" + topic + "}:h"</code>. */
     public static String historyKey(String prefix, String topic) {
         return channel(prefix, topic) + HISTORY_SUFFIX;
+    }
+
+    /** The key of the deployment's history policy hash: <code>prefix + "history-policy"</code>. */
+    public static String historyPolicyKey(String prefix) {
+        return prefix + "history-policy";
     }
 
     /**

@@ -14,9 +14,19 @@
 --   ARGV[3] data            the event's data: any text, newlines included
 --   ARGV[4] retry           reconnection delay hint for clients, in ms: digits, 0..86400000; '' for none
 --   ARGV[5] close           '1' to end the topic's streams after this event, else '0'
---   ARGV[6] maxLen          history entries kept per topic, at least 1 (the gateway's default: 1000)
---   ARGV[7] maxAgeMs        history entries older than this are dropped; '0' keeps by count only
+--   ARGV[6] maxLen          history entries kept per topic, at least 1; '' for the deployment's policy
+--   ARGV[7] maxAgeMs        history entries older than this are dropped; '0' keeps by count only and
+--                           the history never expires; '' for the deployment's policy
 --   ARGV[8] publishCommand  'PUBLISH' (standalone Redis, Sentinel) or 'SPUBLISH' (Redis Cluster)
+--
+-- The deployment's history policy: pass '' for maxLen and maxAgeMs, and the script reads them from
+-- the hash <prefix>history-policy (fields "size" and "ttlMs", e.g. sse:history-policy), which every
+-- gateway node writes from its SSE_HISTORY_SIZE and SSE_HISTORY_TTL_MS at start and after each
+-- reconnect. So every publisher trims a topic the same way. When no node has written it yet, the
+-- defaults apply: 1000 entries, 3600000 ms. In Redis Cluster the policy key usually lives on another
+-- shard than the topic, where a script cannot read it: the script then answers "ERR policy
+-- unreachable" and changes nothing. There, read the policy yourself (HMGET <prefix>history-policy
+-- size ttlMs; the same defaults when a field is missing) and pass the values.
 --
 -- Returns the event's id: the stream entry id "<ms>-<seq>", increasing per topic.
 -- Invalid arguments give an error reply "ERR invalid <what>: <why>" and change nothing.
@@ -66,6 +76,27 @@ end
 if close ~= '0' and close ~= '1' then
   return invalid('close', "must be '0' or '1'")
 end
+-- The deployment's policy, for '' arguments (see the header). Defaults: the gateway's.
+if maxLen == '' or maxAgeMs == '' then
+  local prefix = string.match(channel, '^([^{]*){')
+  if not prefix then
+    return invalid('channel', 'expected <prefix>{<topic>}')
+  end
+  local policy = redis.pcall('HMGET', prefix .. 'history-policy', 'size', 'ttlMs')
+  if policy.err then
+    return redis.error_reply('ERR policy unreachable: ' .. policy.err
+      .. ' (in Redis Cluster pass maxLen and maxAgeMs, read with HMGET ' .. prefix .. 'history-policy size ttlMs)')
+  end
+  -- A missing or malformed field takes its default, as in the Java library (HistoryPolicy).
+  local size, ttl = policy[1], policy[2]
+  if maxLen == '' then
+    maxLen = (size and isCount(size) and tonumber(size) >= 1) and size or '1000'
+  end
+  if maxAgeMs == '' then
+    maxAgeMs = (ttl and isCount(ttl)) and ttl or '3600000'
+  end
+end
+
 if not isCount(maxLen) or tonumber(maxLen) < 1 then
   return invalid('maxLen', 'must be a whole number of at least 1')
 end
@@ -113,8 +144,13 @@ if trimmedTop then
 end
 
 -- Expire the history of topics nobody publishes to any more: after maxAgeMs, but never sooner
--- than a day, so that clients of a quiet topic can still resume. Each publish renews it.
-redis.call('PEXPIRE', key, string.format('%.0f', math.max(ageMs, 86400000)))
+-- than a day, so that clients of a quiet topic can still resume. Each publish renews it. With no
+-- age limit (maxAgeMs 0) the history never expires, not even one set to expire by an earlier policy.
+if ageMs > 0 then
+  redis.call('PEXPIRE', key, string.format('%.0f', math.max(ageMs, 86400000)))
+else
+  redis.call('PERSIST', key)
+end
 
 -- Broadcast to the gateway nodes.
 local payload = string.char(30) .. id .. '\n' .. event .. '\n' .. retry .. '\n' .. close .. '\n' .. data

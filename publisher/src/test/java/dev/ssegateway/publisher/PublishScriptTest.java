@@ -82,16 +82,16 @@ class PublishScriptTest extends OnRealRedis {
     }
 
     @Test
-    @DisplayName("lets the history expire after a day without publishes, or after maxAgeMs if longer")
+    @DisplayName("lets the history expire after a day without publishes, or after maxAgeMs if longer; never with maxAgeMs 0")
     void setsAnExpiry() {
         String topic = newTopic();
         String key = WireFormat.historyKey("sse:", topic);
         publish(topic, "", "x", "", "0", 1000, 3_600_000);
         assertThat(redis.send("PTTL", key).toLong()).isBetween(DAY_MS - 60_000, DAY_MS);
-        publish(topic, "", "x", "", "0", 1000, 0);
-        assertThat(redis.send("PTTL", key).toLong()).isBetween(DAY_MS - 60_000, DAY_MS);
         publish(topic, "", "x", "", "0", 1000, 3 * DAY_MS);
         assertThat(redis.send("PTTL", key).toLong()).isBetween(3 * DAY_MS - 60_000, 3 * DAY_MS);
+        publish(topic, "", "x", "", "0", 1000, 0);
+        assertThat(redis.send("PTTL", key).toLong()).as("no age limit: no expiry").isEqualTo(-1);
     }
 
     @Test

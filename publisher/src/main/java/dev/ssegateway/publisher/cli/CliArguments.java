@@ -18,6 +18,7 @@ public record CliArguments(
         boolean help,
         String redisUrl,
         boolean cluster,
+        String sentinelMaster,
         String topic,
         String event,
         DataSource data,
@@ -26,6 +27,7 @@ public record CliArguments(
         PublisherOptions publisherOptions) {
 
     public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
+    public static final String DEFAULT_SENTINEL_MASTER = "mymaster";
 
     /** Where the event's data comes from. */
     public record DataSource(Kind kind, String value) {
@@ -34,8 +36,10 @@ public record CliArguments(
     }
 
     private static final Set<String> VALUE_OPTIONS = Set.of("--redis", "--topic", "--event", "--data",
-            "--data-file", "--retry", "--prefix", "--history-size", "--history-ttl-ms");
-    private static final Set<String> FLAGS = Set.of("--close", "--sharded", "--cluster", "--help", "-h");
+            "--data-file", "--retry", "--prefix", "--master");
+    private static final Set<String> FLAGS = Set.of("--close", "--sharded", "--cluster", "--sentinel", "--help", "-h");
+    /** Options that once existed: the deployment's history policy replaced them. */
+    private static final Set<String> REMOVED = Set.of("--history-size", "--history-ttl-ms");
 
     /** @throws UsageException for anything that is not a runnable command line */
     public static CliArguments parse(String... args) {
@@ -62,6 +66,9 @@ public record CliArguments(
                 if (values.put(name, value) != null) {
                     throw new UsageException(name + " is given more than once");
                 }
+            } else if (REMOVED.contains(name)) {
+                throw new UsageException(name + " is gone: history is trimmed with the deployment's policy, which the"
+                        + " gateway's SSE_HISTORY_SIZE and SSE_HISTORY_TTL_MS set (stored in Redis at <prefix>history-policy)");
             } else if (arg.startsWith("-") && !arg.equals("-")) {
                 throw new UsageException("unknown option " + name);
             } else {
@@ -69,16 +76,24 @@ public record CliArguments(
             }
         }
         if (flags.contains("--help") || flags.contains("-h")) {
-            return new CliArguments(true, null, false, null, null, null, null, false, new PublisherOptions());
+            return new CliArguments(true, null, false, null, null, null, null, null, false, new PublisherOptions());
         }
         String topic = values.get("--topic");
         if (topic == null) {
             throw new UsageException("--topic is required");
         }
+        boolean sentinel = flags.contains("--sentinel");
+        if (sentinel && flags.contains("--cluster")) {
+            throw new UsageException("give either --cluster or --sentinel, not both");
+        }
+        if (values.containsKey("--master") && !sentinel) {
+            throw new UsageException("--master names the Sentinel master: it needs --sentinel");
+        }
         boolean sharded = flags.contains("--sharded") || flags.contains("--cluster");
         return new CliArguments(false,
                 values.getOrDefault("--redis", DEFAULT_REDIS_URL),
                 flags.contains("--cluster"),
+                sentinel ? values.getOrDefault("--master", DEFAULT_SENTINEL_MASTER) : null,
                 topic,
                 values.get("--event"),
                 dataSource(values),
@@ -107,12 +122,6 @@ public record CliArguments(
         try {
             if (values.containsKey("--prefix")) {
                 options.setPrefix(values.get("--prefix"));
-            }
-            if (values.containsKey("--history-size")) {
-                options.setHistorySize((int) number(values, "--history-size", 1, Integer.MAX_VALUE));
-            }
-            if (values.containsKey("--history-ttl-ms")) {
-                options.setHistoryMaxAgeMs(number(values, "--history-ttl-ms", 0, Long.MAX_VALUE));
             }
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());

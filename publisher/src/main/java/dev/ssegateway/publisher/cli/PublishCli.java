@@ -5,6 +5,7 @@ import dev.ssegateway.publisher.PublishException;
 import dev.ssegateway.publisher.PublishRequest;
 import dev.ssegateway.publisher.Publisher;
 import io.vertx.redis.client.RedisClientType;
+import io.vertx.redis.client.RedisRole;
 import io.vertx.redis.client.RedisOptions;
 
 import java.io.IOException;
@@ -31,8 +32,9 @@ public final class PublishCli {
 
             Publishes one event to an sse-gateway topic through Redis and prints the event's id.
 
-              --redis URL            Redis to publish to (default: redis://127.0.0.1:6379),
-                                     e.g. redis://:password@host:6379/0
+              --redis URL[,URL...]   Redis to publish to (default: redis://127.0.0.1:6379),
+                                     e.g. redis://:password@host:6379/0; with --cluster or
+                                     --sentinel, a comma list of seed nodes or Sentinels
               --topic TOPIC          1 to 128 characters from A-Z a-z 0-9 . _ - : / @ = + ~
               --event NAME           SSE event name (default: the "message" event)
               --data TEXT            the event's data; '-' reads it from stdin
@@ -40,10 +42,13 @@ public final class PublishCli {
               --retry MS             reconnection delay hint sent to clients with this event
               --close                end the topic's streams after this event
               --prefix PREFIX        Redis key/channel prefix (default: sse:)
-              --history-size N       history entries kept per topic (default: 1000)
-              --history-ttl-ms MS    history entries older than this are dropped (default: 3600000; 0: never)
               --sharded              publish with SPUBLISH (Redis Cluster sharded pub/sub)
               --cluster              connect in Redis Cluster mode (implies --sharded)
+              --sentinel             --redis names Sentinels; publish to the master they report
+              --master NAME          the Sentinel master's name (default: mymaster)
+
+            History is trimmed with the deployment's policy: the gateway's SSE_HISTORY_SIZE and
+            SSE_HISTORY_TTL_MS, which its nodes store in Redis (<prefix>history-policy).
               -h, --help             show this help
 
             Exit status: 0 published, 1 publishing failed, 2 usage or input error.
@@ -86,9 +91,21 @@ public final class PublishCli {
         }
     }
 
-    private static RedisOptions redisOptions(CliArguments arguments) {
-        RedisOptions options = new RedisOptions().setConnectionString(arguments.redisUrl());
-        return arguments.cluster() ? options.setType(RedisClientType.CLUSTER) : options;
+    static RedisOptions redisOptions(CliArguments arguments) {
+        RedisOptions options = new RedisOptions();
+        if (arguments.cluster()) {
+            options.setType(RedisClientType.CLUSTER);
+        } else if (arguments.sentinelMaster() != null) {
+            options.setType(RedisClientType.SENTINEL).setMasterName(arguments.sentinelMaster()).setRole(RedisRole.MASTER);
+        } else {
+            return options.setConnectionString(arguments.redisUrl());
+        }
+        for (String url : arguments.redisUrl().split(",")) {
+            if (!url.isBlank()) {
+                options.addConnectionString(url.trim());
+            }
+        }
+        return options;
     }
 
     private static String readData(CliArguments.DataSource source, InputStream stdin) {

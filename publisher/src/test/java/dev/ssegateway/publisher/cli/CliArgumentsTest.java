@@ -36,8 +36,7 @@ class CliArgumentsTest {
     @DisplayName("every option is read, in either --name value or --name=value form")
     void everyOption() {
         CliArguments arguments = CliArguments.parse("--redis=redis://h:1", "--topic", "t", "--event", "e",
-                "--data-file", "/tmp/f", "--retry", "500", "--close", "--prefix=app:", "--history-size", "10",
-                "--history-ttl-ms", "0", "--sharded");
+                "--data-file", "/tmp/f", "--retry", "500", "--close", "--prefix=app:", "--sharded");
         assertThat(arguments.redisUrl()).isEqualTo("redis://h:1");
         assertThat(arguments.event()).isEqualTo("e");
         assertThat(arguments.data()).isEqualTo(new DataSource(DataSource.Kind.FILE, "/tmp/f"));
@@ -45,8 +44,7 @@ class CliArgumentsTest {
         assertThat(arguments.close()).isTrue();
         PublisherOptions options = arguments.publisherOptions();
         assertThat(options.getPrefix()).isEqualTo("app:");
-        assertThat(options.getHistorySize()).isEqualTo(10);
-        assertThat(options.getHistoryMaxAgeMs()).isZero();
+        assertThat(options.isHistoryExplicit()).as("the deployment's policy decides").isFalse();
         assertThat(options.isSharded()).isTrue();
     }
 
@@ -98,5 +96,30 @@ class CliArgumentsTest {
                 arguments("a negative retry", new String[] {"--topic", "t", "--data", "x", "--retry", "-1"}, "--retry must be a whole number"),
                 arguments("a zero history size", new String[] {"--topic", "t", "--data", "x", "--history-size", "0"}, "--history-size"),
                 arguments("a prefix with a brace", new String[] {"--topic", "t", "--data", "x", "--prefix", "a{"}, "prefix"));
+    }
+
+    @Test
+    @DisplayName("--sentinel publishes to the master the Sentinels report (--master, default mymaster)")
+    void sentinelMode() {
+        CliArguments arguments = CliArguments.parse("--redis", "redis://s1:26379,redis://s2:26379", "--sentinel",
+                "--topic", "t", "--data", "x");
+        assertThat(arguments.sentinelMaster()).isEqualTo("mymaster");
+        assertThat(arguments.cluster()).isFalse();
+        assertThat(CliArguments.parse("--sentinel", "--master", "events", "--topic", "t", "--data", "x").sentinelMaster())
+                .isEqualTo("events");
+        assertThat(CliArguments.parse("--topic", "t", "--data", "x").sentinelMaster()).isNull();
+        assertThatThrownBy(() -> CliArguments.parse("--sentinel", "--cluster", "--topic", "t", "--data", "x"))
+                .isInstanceOf(UsageException.class).hasMessageContaining("either --cluster or --sentinel");
+        assertThatThrownBy(() -> CliArguments.parse("--master", "m", "--topic", "t", "--data", "x"))
+                .isInstanceOf(UsageException.class).hasMessageContaining("needs --sentinel");
+    }
+
+    @Test
+    @DisplayName("--history-size and --history-ttl-ms are refused, pointing at the gateway's settings")
+    void historyOptionsGone() {
+        assertThatThrownBy(() -> CliArguments.parse("--topic", "t", "--data", "x", "--history-size", "10"))
+                .isInstanceOf(UsageException.class).hasMessageContaining("SSE_HISTORY_SIZE");
+        assertThatThrownBy(() -> CliArguments.parse("--topic", "t", "--data", "x", "--history-ttl-ms=0"))
+                .isInstanceOf(UsageException.class).hasMessageContaining("deployment's policy");
     }
 }
