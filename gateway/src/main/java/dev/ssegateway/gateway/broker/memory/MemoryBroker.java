@@ -97,6 +97,11 @@ public final class MemoryBroker implements Broker {
     if (histories.size() < 1024) {
       return; // cheap enough to keep; sweep only when topics pile up
     }
-    histories.entrySet().removeIf(e -> !subscribed.contains(e.getKey()) && e.getValue().expired(now, IDLE_TOPIC_TTL_MS));
+    if (historyMaxAgeMs == 0) {
+      return; // no age limit: history never expires, as in Redis
+    }
+    // Like the Redis history key: gone after the age limit without publishes, never sooner than a day.
+    long idleTtl = Math.max(historyMaxAgeMs, IDLE_TOPIC_TTL_MS);
+    histories.entrySet().removeIf(e -> !subscribed.contains(e.getKey()) && e.getValue().expired(now, idleTtl));
   }
 }

@@ -7,6 +7,7 @@ import dev.ssegateway.gateway.config.GatewayConfig;
 import dev.ssegateway.gateway.config.Setting;
 import dev.ssegateway.gateway.metrics.GatewayMetrics;
 import dev.ssegateway.gateway.sse.EventId;
+import dev.ssegateway.publisher.HistoryPolicy;
 import dev.ssegateway.publisher.PublishRequest;
 import dev.ssegateway.publisher.PublisherOptions;
 import dev.ssegateway.publisher.RedisPublisher;
@@ -49,6 +50,7 @@ public final class RedisBroker implements Broker {
   private final RedisOptions options;
   private final RedisPublisher publisher;
   private final HistoryReader history;
+  private final HistoryPolicy policy;
   private RedisSubscriber subscriber;
   private BrokerListener listener;
   private volatile long lastCanaryMs;
@@ -67,11 +69,13 @@ public final class RedisBroker implements Broker {
     RedisOptions options = RedisOptionsFactory.create(config);
     this.options = options;
     this.commands = Redis.createClient(vertx, options);
+    this.policy = new HistoryPolicy(config.intValue(Setting.HISTORY_SIZE), config.longValue(Setting.HISTORY_TTL_MS));
+    // The node's own publishes trim with its settings directly: the policy it writes for the others.
     this.publisher = new RedisPublisher(commands, new PublisherOptions()
         .setPrefix(prefix)
         .setSharded(sharded)
-        .setHistorySize(config.intValue(Setting.HISTORY_SIZE))
-        .setHistoryMaxAgeMs(config.longValue(Setting.HISTORY_TTL_MS))
+        .setHistorySize(policy.size())
+        .setHistoryMaxAgeMs(policy.ttlMs())
         .setMaxDataBytes(config.intValue(Setting.MAX_DATA_BYTES)));
     this.history = new HistoryReader(commands, prefix, config.longValue(Setting.HISTORY_TTL_MS));
   }
@@ -85,6 +89,7 @@ public final class RedisBroker implements Broker {
       subscriber = new RedisSubscriber(context, () -> Redis.createClient(vertx, new RedisOptions(options)), sharded,
           this::onMessage, () -> {
         metrics.redisReconnected();
+        writePolicy(); // a Redis that restarted without persistence lost it
         sendCanary(); // readiness waits for a round trip on the new connection
         listener.onResubscribed();
       });
@@ -95,11 +100,35 @@ public final class RedisBroker implements Broker {
         slotsTimer = vertx.setPeriodic(SLOTS_CHECK_MS, t -> checkSlots());
       }
       // Start even when Redis is down: readiness stays false and the subscriber keeps retrying.
-      return subscriber.start().onSuccess(v -> sendCanary()).recover(e -> {
+      return subscriber.start().onSuccess(v -> {
+        writePolicy();
+        sendCanary();
+      }).recover(e -> {
         log.warn("Redis is not reachable yet ({}); retrying in the background", e.getMessage());
         return Future.succeededFuture();
       });
     });
+  }
+
+  /**
+   * Writes this node's history policy where every other publisher reads it (the CLI, the Java
+   * library, the publish script): one policy per deployment, whoever publishes. Nodes of one
+   * deployment should agree; a node that finds another policy says so, and the last writer wins.
+   */
+  private void writePolicy() {
+    String key = WireFormat.historyPolicyKey(prefix);
+    commands.send(Request.cmd(Command.HMGET).arg(key).arg(WireFormat.POLICY_SIZE).arg(WireFormat.POLICY_TTL_MS))
+        .compose(previous -> {
+          if (previous.get(0) != null && !HistoryPolicy.fromStored(previous.get(0).toString(),
+              previous.get(1) == null ? null : previous.get(1).toString()).equals(policy)) {
+            log.warn("History policy in Redis ({}) was size {} ttlMs {}; this node writes size {} ttlMs {}"
+                    + " (SSE_HISTORY_SIZE, SSE_HISTORY_TTL_MS should agree on every node)", key, previous.get(0),
+                previous.get(1), policy.size(), policy.ttlMs());
+          }
+          return commands.send(Request.cmd(Command.HSET).arg(key)
+              .arg(WireFormat.POLICY_SIZE).arg(policy.size()).arg(WireFormat.POLICY_TTL_MS).arg(policy.ttlMs()));
+        })
+        .onFailure(e -> log.warn("Could not write the history policy to Redis ({}); retried on reconnect", e.toString()));
   }
 
   private void sendCanary() {
