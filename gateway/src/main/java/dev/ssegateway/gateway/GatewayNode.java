@@ -70,15 +70,24 @@ public final class GatewayNode {
   public static Future<GatewayNode> start(GatewayConfig config) {
     GatewayNode node = new GatewayNode(config);
     // A failed start releases what did start (the Hazelcast member, Vert.x), from a thread of
-    // its own, so that a retry in the same JVM starts clean.
-    return node.startParts().map(node).recover(e -> {
+    // its own, so that a retry in the same JVM starts clean. The result is a promise bound to no
+    // context: a future chained on the node's own context would be completed through that
+    // context's executor, which closing Vert.x has shut down (RejectedExecutionException), and
+    // the caller would wait forever (Main waited its full 120 s).
+    Promise<GatewayNode> started = Promise.promise();
+    node.startParts().onComplete(ar -> {
+      if (ar.succeeded()) {
+        started.complete(node);
+        return;
+      }
       if (node.cluster != null) {
         node.cluster.terminate();
       }
       Promise<Void> closed = Promise.promise();
+      closed.future().onComplete(x -> started.fail(ar.cause()));
       node.closeVertx(closed, System.currentTimeMillis());
-      return closed.future().transform(x -> Future.failedFuture(e));
     });
+    return started.future();
   }
 
   private Future<Void> startParts() {

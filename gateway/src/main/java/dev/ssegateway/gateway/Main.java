@@ -36,7 +36,9 @@ public final class Main {
     try {
       node = GatewayNode.start(config).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
     } catch (Exception e) {
-      log.error("sse-gateway failed to start", e.getCause() == null ? e : e.getCause());
+      Throwable cause = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+      log.error("sse-gateway failed to start: {}", cause.toString());
+      log.debug("Start failure", cause);
       System.exit(1);
       return;
     }

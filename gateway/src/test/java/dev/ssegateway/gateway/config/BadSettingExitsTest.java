@@ -15,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 
 /**
  * The real process (Main, as the jar runs it) with one bad setting: it exits with status 2 and
@@ -52,6 +53,22 @@ class BadSettingExitsTest {
       assertThat(output).as("exactly one line").hasSize(1);
       assertThat(output.get(0)).isEqualTo("sse-gateway: invalid setting " + variable + ": " + output.get(0)
           .substring(("sse-gateway: invalid setting " + variable + ": ").length())).contains(problem);
+    }
+  }
+
+  @Test
+  @DisplayName("a failure during start (JWKS unreachable) exits with status 1 and says why, without waiting out a timeout")
+  void startFailureExitsPromptly() throws Exception {
+    Map<String, String> env = Map.of("SSE_NODE_ID", "bad-start", "SSE_HTTP_PORT", Integer.toString(Gateways.freePort()),
+        "SSE_CLUSTER_PORT", Integer.toString(Gateways.freePort()), "SSE_JWT_JWKS_URL", "http://127.0.0.1:1/jwks");
+    Files.deleteIfExists(LOGS.resolve("bad-start.log"));
+    long start = System.nanoTime();
+    try (GatewayProcess node = GatewayProcess.launch(env, LOGS)) {
+      // Before the fix the start future never completed and Main gave up after its 120 s timeout.
+      Integer status = node.exitStatusWithin(Duration.ofSeconds(60));
+      System.out.printf("start failure: exit %s after %d ms%n", status, (System.nanoTime() - start) / 1_000_000);
+      assertThat(status).as("exit status; log %s", node.logTail(5)).isEqualTo(1);
+      assertThat(node.logTail(3)).contains("sse-gateway failed to start: ").contains("Connection refused");
     }
   }
 }
