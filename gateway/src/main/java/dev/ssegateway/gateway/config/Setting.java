@@ -22,7 +22,7 @@ public enum Setting {
   REDIS_PREFIX("SSE_REDIS_PREFIX", "sse:", "Prefix of every Redis key and channel the gateway uses."),
 
   HISTORY_SIZE("SSE_HISTORY_SIZE", "1000", "Events kept per topic for resume (Last-Event-ID)."),
-  HISTORY_TTL_MS("SSE_HISTORY_TTL_MS", "3600000", "Maximum age of kept events, in milliseconds; 0: no age limit."),
+  HISTORY_TTL_MS("SSE_HISTORY_TTL_MS", "3600000", "Maximum age of kept events, in milliseconds."),
 
   CLUSTER_NAME("SSE_CLUSTER_NAME", "sse-gateway", "Hazelcast cluster name; nodes join only their own cluster."),
   CLUSTER_PORT("SSE_CLUSTER_PORT", "5701", "Hazelcast member port."),

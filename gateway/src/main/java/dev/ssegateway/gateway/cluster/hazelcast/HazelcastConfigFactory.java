@@ -31,11 +31,8 @@ public final class HazelcastConfigFactory {
     config.setProperty("hazelcast.wait.seconds.before.join", "0");
     config.getMemberAttributeConfig().setAttribute("sse.node", settings.nodeId());
 
-    // Server-side cursors of clients that never come back expire with the history they point into
-    // (at least a minute). With no age limit (SSE_HISTORY_TTL_MS=0) the history never expires, nor
-    // do the cursors: Hazelcast's TTL 0 means none.
-    long historyTtlMs = settings.longValue(Setting.HISTORY_TTL_MS);
-    long cursorTtlSeconds = cursorTtlSeconds(historyTtlMs);
+    // Server-side cursors of clients that never come back expire with the history they point into.
+    long cursorTtlSeconds = Math.max(60, settings.longValue(Setting.HISTORY_TTL_MS) / 1000);
     config.addMapConfig(new MapConfig("sse-cursors").setTimeToLiveSeconds((int) Math.min(Integer.MAX_VALUE, cursorTtlSeconds)));
 
     NetworkConfig network = config.getNetworkConfig();
@@ -69,10 +66,5 @@ public final class HazelcastConfigFactory {
   private static boolean isLoopback(String member) {
     String host = member.contains(":") ? member.substring(0, member.lastIndexOf(':')) : member;
     return host.equals("localhost") || host.startsWith("127.");
-  }
-
-  /** Seconds a server-side cursor lives: the history's age limit, at least 60; 0 (none) when history has no age limit. */
-  static long cursorTtlSeconds(long historyTtlMs) {
-    return historyTtlMs == 0 ? 0 : Math.max(60, historyTtlMs / 1000);
   }
 }
