@@ -11,8 +11,8 @@ import java.util.Map;
 /**
  * The settings of one node, read once at start from environment variables (or from a map in
  * tests). A bad value stops the node at start with one line naming the variable, the problem and
- * what is accepted ({@link InvalidSettingException}, from {@link SettingChecks}), before anything
- * listens, rather than surfacing later as odd behaviour.
+ * what is accepted ({@link InvalidSettingException}; the checks beyond numbers are in
+ * {@link SettingChecks}), before anything listens, rather than surfacing later as odd behaviour.
  */
 public final class GatewayConfig {
   private final Map<Setting, String> values;
@@ -52,6 +52,39 @@ public final class GatewayConfig {
   }
 
   private void validate() {
+    intValue(Setting.HTTP_PORT, 0, 65535);
+    intValue(Setting.CLUSTER_PORT, 1, 65535);
+    intValue(Setting.HISTORY_SIZE, 1, 10_000_000);
+    longValue(Setting.HISTORY_TTL_MS, 0, Long.MAX_VALUE);
+    intValue(Setting.MAX_DATA_BYTES, 1, 16 * 1024 * 1024);
+    intValue(Setting.MAX_TOPICS, 1, 1024);
+    longValue(Setting.HEARTBEAT_MS, 100, 3_600_000);
+    longValue(Setting.RETRY_MS, 0, 86_400_000);
+    intValue(Setting.CLIENT_QUEUE_BYTES, 1024, Integer.MAX_VALUE);
+    longValue(Setting.STATS_INTERVAL_MS, 50, 600_000);
+    longValue(Setting.DRAIN_MS, 0, 3_600_000);
+    intValue(Setting.MAX_CONNECTIONS, 1, 10_000_000);
+    intValue(Setting.MAX_CONNECTIONS_PER_USER, 0, 1_000_000);
+    intValue(Setting.PUBLISH_RATE, 0, 10_000_000);
+    intValue(Setting.MAX_REQUEST_LINE, 256, 1_048_576);
+    intValue(Setting.MAX_HEADER_BYTES, 1024, 1_048_576);
+    longValue(Setting.JWT_JWKS_REFRESH_MS, 1000, 86_400_000);
+    if (isSet(Setting.TLS_CERT) != isSet(Setting.TLS_KEY)) {
+      throw new InvalidSettingException(isSet(Setting.TLS_CERT) ? Setting.TLS_KEY : Setting.TLS_CERT, "is unset while "
+          + (isSet(Setting.TLS_CERT) ? "SSE_TLS_CERT" : "SSE_TLS_KEY") + " is set", "SSE_TLS_CERT and SSE_TLS_KEY both set or both unset");
+    }
+    if (!List.of("RS256", "ES256").contains(string(Setting.JWT_ALGORITHM))) {
+      throw new InvalidSettingException(Setting.JWT_ALGORITHM, "'" + string(Setting.JWT_ALGORITHM) + "' is not a known value",
+          "RS256, ES256");
+    }
+    if (values.containsKey(Setting.EVENT_LOOPS)) {
+      intValue(Setting.EVENT_LOOPS, 1, 1024);
+    }
+    String mode = string(Setting.REDIS_MODE);
+    if (!List.of("standalone", "cluster", "sentinel").contains(mode)) {
+      throw new InvalidSettingException(Setting.REDIS_MODE, "'" + mode + "' is not a known value",
+          "standalone, cluster, sentinel");
+    }
     new SettingChecks(this).checkAll();
   }
 
@@ -97,6 +130,26 @@ public final class GatewayConfig {
 
   public String nodeId() {
     return string(Setting.NODE_ID);
+  }
+
+  private int intValue(Setting s, int min, int max) {
+    long v = longValue(s, min, max);
+    return (int) v;
+  }
+
+  private long longValue(Setting s, long min, long max) {
+    String raw = values.get(s);
+    String accepted = "a whole number from " + min + " to " + max;
+    long v;
+    try {
+      v = Long.parseLong(raw);
+    } catch (NumberFormatException e) {
+      throw new InvalidSettingException(s, "'" + raw + "' is not a whole number", accepted);
+    }
+    if (v < min || v > max) {
+      throw new InvalidSettingException(s, v + " is out of range", accepted);
+    }
+    return v;
   }
 
   private static String randomKey() {

@@ -8,8 +8,9 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Every check a setting's value must pass before the node opens a port: types, ranges, enum
- * values, URL schemes, files, and the combinations that cannot work. Each failure is one
+ * The checks a setting's value must pass before the node opens a port, beyond the numbers and
+ * ranges {@link GatewayConfig} checks itself: enum values, URL schemes, origins, names, files,
+ * and the combinations that cannot work. Each failure is one
  * {@link InvalidSettingException} line. Secrets (the publish key, the JWT secret, a Redis
  * password) are never echoed.
  */
@@ -29,29 +30,7 @@ final class SettingChecks {
   }
 
   void checkAll() {
-    number(Setting.HTTP_PORT, 0, 65535);
-    number(Setting.CLUSTER_PORT, 1, 65535);
-    number(Setting.HISTORY_SIZE, 1, 10_000_000);
-    number(Setting.HISTORY_TTL_MS, 0, 10L * 365 * 86_400_000);
-    number(Setting.MAX_DATA_BYTES, 1, 16 * 1024 * 1024);
-    number(Setting.MAX_TOPICS, 1, 1024);
-    number(Setting.HEARTBEAT_MS, 100, 3_600_000);
-    number(Setting.RETRY_MS, 0, 86_400_000);
-    number(Setting.CLIENT_QUEUE_BYTES, 1024, Integer.MAX_VALUE);
-    number(Setting.STATS_INTERVAL_MS, 50, 600_000);
-    number(Setting.DRAIN_MS, 0, 3_600_000);
-    number(Setting.MAX_CONNECTIONS, 1, 10_000_000);
-    number(Setting.MAX_CONNECTIONS_PER_USER, 0, 1_000_000);
-    number(Setting.PUBLISH_RATE, 0, 10_000_000);
-    number(Setting.MAX_REQUEST_LINE, 256, 1_048_576);
-    number(Setting.MAX_HEADER_BYTES, 1024, 1_048_576);
-    number(Setting.JWT_JWKS_REFRESH_MS, 1000, 86_400_000);
-    if (config.isSet(Setting.EVENT_LOOPS)) {
-      number(Setting.EVENT_LOOPS, 1, 1024);
-    }
     oneOf(Setting.LOG_FORMAT, List.of("text", "json"));
-    oneOf(Setting.REDIS_MODE, List.of("standalone", "cluster", "sentinel"));
-    oneOf(Setting.JWT_ALGORITHM, List.of("RS256", "ES256"));
     matches(Setting.NODE_ID, NODE_ID, "1 to 128 characters from A-Z a-z 0-9 . _ -");
     matches(Setting.HTTP_HOST, BIND_HOST, "an IP address or host name to bind, e.g. 0.0.0.0 or 127.0.0.1");
     redis();
@@ -178,29 +157,9 @@ final class SettingChecks {
   }
 
   private void tls() {
-    boolean cert = config.isSet(Setting.TLS_CERT);
-    boolean key = config.isSet(Setting.TLS_KEY);
-    if (cert != key) {
-      Setting missing = cert ? Setting.TLS_KEY : Setting.TLS_CERT;
-      throw new InvalidSettingException(missing, "is unset while " + (cert ? Setting.TLS_CERT : Setting.TLS_KEY).env()
-          + " is set", "SSE_TLS_CERT and SSE_TLS_KEY both set (HTTPS) or both unset (HTTP)");
-    }
-    if (cert) {
+    // Both set or both unset: GatewayConfig checked that first.
+    if (config.isSet(Setting.TLS_CERT)) {
       PemFiles.checkTlsPair(config.string(Setting.TLS_CERT), config.string(Setting.TLS_KEY));
-    }
-  }
-
-  private void number(Setting s, long min, long max) {
-    String raw = config.string(s);
-    String accepted = "a whole number from " + min + " to " + max;
-    long v;
-    try {
-      v = Long.parseLong(raw);
-    } catch (NumberFormatException e) {
-      throw new InvalidSettingException(s, "'" + raw + "' is not a whole number", accepted);
-    }
-    if (v < min || v > max) {
-      throw new InvalidSettingException(s, v + " is out of range", accepted);
     }
   }
 
