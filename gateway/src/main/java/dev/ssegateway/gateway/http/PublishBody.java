@@ -33,6 +33,11 @@ final class PublishBody implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
+    if (request.isEnded()) {
+      // The router pauses every request until a handler reads it; an ended one was read elsewhere.
+      ctx.fail(500, new IllegalStateException("The request body was read before the publish handler"));
+      return;
+    }
     String length = request.getHeader("Content-Length");
     if (length != null && declaredTooLong(length)) {
       ctx.fail(413);
