@@ -116,7 +116,8 @@ class DockerfileTest {
   @Test
   @DisplayName("the runtime stage is a JRE 21+ and sizes the heap from the container's memory")
   void containerAwareJvm() {
-    assertThat(df.runtime("FROM").args()).matches("eclipse-temurin:(2[1-9]|[3-9][0-9])-jre\\S*");
+    assertThat(df.withArgDefaults(df.runtime("FROM").args()))
+        .as("default runtime base (RUNTIME_BASE)").matches("eclipse-temurin:(2[1-9]|[3-9][0-9])-jre\\S*");
     assertThat(df.runtime("ENV").args()).contains("-XX:MaxRAMPercentage=");
     List<String> entry = Dockerfile.execForm(df.runtime("ENTRYPOINT").args());
     assertThat(entry.get(0)).as("exec form: java is PID 1 and gets SIGTERM itself").isEqualTo("java");
