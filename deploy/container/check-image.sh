@@ -60,15 +60,17 @@ for _ in $(seq 1 240); do
 done
 [[ "$code" == 200 ]] || { pm logs "$NAME" | tail -n 30; fail "not ready after 60 s"; }
 start_ms=$(( $(now_ms) - t0 ))
-ok "ready (/health/ready 200) $start_ms ms after podman run"
+ok "ready (/health/ready 200) $start_ms ms after podman run (load average $(cut -d" " -f1-3 /proc/loadavg) on $(nproc) cores)"
 say "its start line: $(pm logs "$NAME" 2>&1 | grep -m1 'ready on' | sed 's/^.*\(sse-gateway node\)/\1/')"
 
 uid_line=$(pm exec "$NAME" id)
 [[ "$uid_line" == "uid=10001(sse) gid=10001(sse)"* ]] || fail "not running as sse (10001): $uid_line"
 pid1=$(pm exec "$NAME" cat /proc/1/cmdline | tr '\0' ' ' | cut -c1-40)
 ok "runs as $uid_line; PID 1 is: $pid1..."
-heap=$(curl -s "http://127.0.0.1:$PORT/metrics" | awk '/^jvm_memory_max_bytes\{.*area="heap"/ {s += $2} END {printf "%d", s / 1048576}')
-say "heap limit seen by the JVM: $heap MiB (JDK_JAVA_OPTIONS MaxRAMPercentage=50 of --memory 1g)"
+# A second JVM in the container sees the same limit and JDK_JAVA_OPTIONS as the gateway's.
+heap=$(pm exec "$NAME" java -XX:+PrintFlagsFinal -version 2>/dev/null | awk '$2 == "MaxHeapSize" {printf "%d", $4 / 1048576}')
+say "max heap in the container: $heap MiB (JDK_JAVA_OPTIONS MaxRAMPercentage=50 of --memory 1g)"
+[[ "$heap" -ge 400 && "$heap" -le 600 ]] || fail "max heap $heap MiB is not about half of the 1 GiB limit"
 
 # ------------------------------------------------------------------ publish -> subscriber
 curl -sN --max-time 120 "http://127.0.0.1:$PORT/events?topic=check" >"$WORK/sub.out" 2>/dev/null &
