@@ -29,7 +29,10 @@ quiet() { grep -v -e 'systemd' -e 'syslog' || true; }
 pods() { for ((i = 0; i < KP_REPLICAS; i++)); do echo "$KP_DEPLOYMENT-pod-$i"; done; }
 teardown() {
   [[ -n "$SUB_PID" ]] && kill "$SUB_PID" 2>/dev/null || true
-  pm pod rm -f -t 0 $(pods 2>/dev/null) sse-redis 2>&1 | quiet >/dev/null || true
+  local p
+  for p in $(pods 2>/dev/null) sse-redis; do pm pod rm -f -t 0 "$p" 2>&1 | quiet >/dev/null || true; done
+  # podman 4.3 makes the pods' emptyDir a named volume after the volume's name (tmp).
+  pm volume rm tmp >/dev/null 2>&1 || true
   for s in "$OUT"/secrets/*.json; do [[ -e "$s" ]] && { pm secret rm "$(basename "$s" .json)" >/dev/null 2>&1 || true; }; done
   pm network rm "$NET" >/dev/null 2>&1 || true
 }
@@ -153,8 +156,8 @@ wait "$SUB_PID" && sub_rc=0 || sub_rc=$?; SUB_PID=""
 hint=$(sed -n '/^data: event-one/,$p' "$WORK/sub.out" | grep '^retry:' | tail -n 1)
 [[ -n "$hint" && "$sub_rc" == 0 ]] || { cat "$WORK/sub.out"; fail "the stream on $P0 did not end with a drain retry hint (curl exit $sub_rc)"; }
 ok "$P0's container stopped $stopped after the delete began (grace ${grace}s), exit code $code; its stream was closed by the drain with '$hint'"
-pm pod rm -f -t 0 "$P0" 2>&1 | quiet >/dev/null
 say "$P0's drain, from its log: $(pm logs "$P0-gateway" 2>&1 | grep -o '"message":"[^"]*\(SIGTERM\|Drain\|drain\|stopped\)[^"]*"' | cut -d'"' -f4 | tr '\n' '|')"
+pm pod rm -f -t 0 "$P0" 2>&1 | quiet >/dev/null
 for _ in $(seq 1 40); do
   n=$(curl -s --max-time 2 "http://${IP[$P1]}:8080/stats" | grep -o '"nodeCount":[0-9]*' | cut -d: -f2)
   [[ "$n" == 1 ]] && break; sleep 0.25
