@@ -25,7 +25,8 @@ if need "$BASE_DEBIAN"; then
   debootstrap --variant=minbase --components=main trixie "$root" "$MIRROR" >/var/tmp/sse-debootstrap.log 2>&1 \
     || fail "debootstrap failed, see /var/tmp/sse-debootstrap.log"
   # Keep the image small: no apt lists, no docs a container never reads.
-  rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin "$root"/usr/share/doc/* "$root"/usr/share/man/*
+  rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin "$root"/var/cache/apt/archives/*.deb \
+    "$root"/usr/share/doc/* "$root"/usr/share/man/*
   tar -C "$root" -c . | pm import --change 'CMD ["bash"]' - "$BASE_DEBIAN" >/dev/null
   rm -rf "$root"; trap - EXIT
   ok "$BASE_DEBIAN imported"
@@ -47,7 +48,7 @@ FROM $BASE_DEBIAN
 COPY cas/ /usr/local/share/ca-certificates/
 RUN set -e; apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $* >/dev/null; \\
  if command -v update-ca-certificates >/dev/null; then update-ca-certificates >/dev/null 2>&1; fi; \\
- rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /usr/share/doc/* /usr/share/man/*
+ apt-get clean; rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /usr/share/doc/* /usr/share/man/*
 CF
   rm -rf "$ctx"
   ok "$tag built"
