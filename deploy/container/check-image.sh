@@ -14,8 +14,10 @@ NAME=sse-check-image
 KEY=check-image-publish-key-0123456789
 WORK=$(mktemp -d /tmp/sse-check-image.XXXXXX)
 SUB_PID=""
+SUB_PIDS=()
 cleanup() {
   [[ -n "$SUB_PID" ]] && kill "$SUB_PID" 2>/dev/null || true
+  for p in "${SUB_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   pm rm -f -t 0 "$NAME" >/dev/null 2>&1 || true
   rm -rf "$WORK"
 }
@@ -76,7 +78,18 @@ pm healthcheck run "$NAME" >/dev/null || fail "podman healthcheck run: unhealthy
 ok "HEALTHCHECK passes (podman healthcheck run), status: $(pm inspect --format '{{.State.Health.Status}}' "$NAME" 2>/dev/null || pm inspect --format '{{.State.Healthcheck.Status}}' "$NAME")"
 
 # ------------------------------------------------------------------ SIGTERM drains
-say "SIGTERM with one open stream"
+# More streams, each recording when and how it ended, so the drain's pacing shows.
+STREAMS="${SSE_CHECK_STREAMS:-40}"
+for ((i = 1; i <= STREAMS; i++)); do
+  ( curl -sN --max-time 120 "http://127.0.0.1:$PORT/events?topic=drain-$((i % 4))" >/dev/null 2>&1; echo "$? $(now_ms)" >"$WORK/end-$i" ) &
+  SUB_PIDS+=($!)
+done
+for _ in $(seq 1 80); do
+  conns=$(curl -s "http://127.0.0.1:$PORT/stats" | grep -o '"connections":[0-9]*' | head -n 1 | cut -d: -f2)
+  [[ "$conns" == $((STREAMS + 1)) ]] && break; sleep 0.25
+done
+[[ "$conns" == $((STREAMS + 1)) ]] || fail "only $conns of $((STREAMS + 1)) streams open"
+say "SIGTERM with $conns open streams"
 t0=$(now_ms)
 pm kill --signal TERM "$NAME" >/dev/null
 unready_ms=""
@@ -97,5 +110,10 @@ wait "$SUB_PID" && sub_rc=0 || sub_rc=$?; SUB_PID=""
 hint=$(sed -n '/^data: hello from check-image/,$p' "$WORK/sub.out" | grep '^retry:' | tail -n 1)
 [[ -n "$hint" && "$sub_rc" == 0 ]] || { cat "$WORK/sub.out"; fail "the stream did not end with a drain retry hint (curl exit $sub_rc)"; }
 ok "exited with code $code $exit_ms ms after SIGTERM (window $DRAIN_MS ms + 10 s); the drain closed the stream with '$hint'"
+wait "${SUB_PIDS[@]}" 2>/dev/null || true; SUB_PIDS=()
+ends=$(cat "$WORK"/end-* | awk -v t0="$t0" '$1 == 0 {print $2 - t0}' | sort -n)
+n=$(grep -c . <<<"$ends" || true)
+[[ "$n" == "$STREAMS" ]] || fail "only $n of $STREAMS streams were closed by the server (the others timed out or failed)"
+ok "the other $STREAMS streams were closed by the drain between $(head -n 1 <<<"$ends") and $(tail -n 1 <<<"$ends") ms after SIGTERM (paced over the $DRAIN_MS ms window)"
 say "its last log lines:"; pm logs "$NAME" 2>&1 | tail -n 4 | cut -c1-200 | sed 's/^/    /'
 say "PASS: image $IMAGE, $((size / 1024 / 1024)) MiB, ready in $start_ms ms, drained and exited in $exit_ms ms"

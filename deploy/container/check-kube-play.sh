@@ -76,7 +76,7 @@ say "  liveness  GET :$KP_LIVENESS_PORT$KP_LIVENESS_PATH after ${KP_LIVENESS_DEL
 declare -A IP
 for pod in $(pods); do
   IP[$pod]=$(ip_of "$pod")
-  started=$(now_ms); tries=0
+  tries=0
   until probe "${IP[$pod]}" "$KP_STARTUP_PORT" "$KP_STARTUP_PATH"; do
     ((++tries <= KP_STARTUP_FAILURES)) || { pm logs "$pod-gateway" 2>&1 | tail -n 20; fail "$pod failed its startup probe $tries times"; }
     sleep "$KP_STARTUP_PERIOD"
@@ -90,6 +90,16 @@ for pod in $(pods); do
   done
   ok "$pod: READY (readiness probe $KP_READINESS_PATH 200) $(secs "$t_play") after kube play"
   probe "${IP[$pod]}" "$KP_LIVENESS_PORT" "$KP_LIVENESS_PATH" && ok "$pod: liveness probe passes"
+done
+# Where start-up time goes, from each pod's own JSON log (epoch-ms timestamps).
+for pod in $(pods); do
+  c0=$(date -d "$(pm inspect --format '{{.State.StartedAt}}' "$pod-gateway" | sed 's/ UTC$//')" +%s%3N)
+  logs=$(pm logs "$pod-gateway" 2>&1)
+  at() { grep -m1 "$1" <<<"$logs" | grep -o '"timestamp":[0-9]*' | cut -d: -f2; }
+  first=$(grep -m1 -o '"timestamp":[0-9]*' <<<"$logs" | cut -d: -f2)
+  joined=$(at "Members {size:$KP_REPLICAS"); readyl=$(at 'ready on')
+  rel() { [[ -n "$1" ]] && printf '+%d.%d s' $((($1 - c0) / 1000)) $((($1 - c0) % 1000 / 100)) || printf 'n/a'; }
+  say "$pod timeline after its container started: first log line $(rel "$first"), $KP_REPLICAS members $(rel "$joined"), 'ready on' $(rel "$readyl")"
 done
 hc=$(pm inspect --format '{{json .Config.Healthcheck.Test}}' "$(pods | head -n 1)-gateway")
 if pm healthcheck run "$(pods | head -n 1)-gateway" >/dev/null 2>&1; then hcres=healthy; else hcres="fails (the image has no curl; a kubelet runs HTTP probes itself)"; fi

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034
 # Shared by the deploy/container scripts (sourced, not run). Podman settings for machines like the
 # project's: runc (crun fails on hybrid cgroup v1 hosts) and ulimits within the fixed hard limits
 # (podman's defaults exceed them). Override with SSE_PODMAN_RUNTIME / SSE_PODMAN_ULIMITS.
