@@ -34,7 +34,10 @@ lb_view() { curl -s --max-time 2 "$STATS" | awk -F, '$1 == "gateways" && $2 ~ /^
 cleanup() {
   for p in "${SUB_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   if [[ "$KEEP" == --keep ]]; then say "left running (--keep); stop: podman-compose -p $PROJECT -f $COMPOSE_FILE down"
-  else compose down -t 0 >"$WORK/down.log" 2>&1 || true; fi
+  else
+    compose down -t 0 >"$WORK/down.log" 2>&1 || true
+    pm network rm "${PROJECT}_default" >/dev/null 2>&1 || true   # podman-compose 1.0.3 leaves it
+  fi
   rm -rf "$WORK"
 }
 
