@@ -186,7 +186,17 @@ until [[ "$(http_status "$LB_HOST:$LB_PORT" /health/ready)" == 200 ]]; do
   ((SECONDS < deadline)) || die "the load balancer does not answer /health/ready, see $LOG_DIR/haproxy.log"
   sleep 0.5
 done
-log "$NODES node(s) ready behind HAProxy; publish key in $PUBLISH_KEY_FILE; state in $STATE_FILE"
+# HAProxy's own view: every node UP with its last check passed. A node that was not ready yet at
+# HAProxy's first checks stays DOWN until `rise` checks pass, although it answers /health/ready
+# itself and the load balancer already answers through another node.
+want=""
+for ((i = 1; i <= NODES; i++)); do want+="${want:+ }node-$i:UP/L7OK"; done
+until [[ "$(lb_view)" == "$want" ]]; do
+  component_alive haproxy || die "HAProxy exited, see $LOG_DIR/haproxy.log"
+  ((SECONDS < deadline)) || die "HAProxy does not see every node UP: $(lb_view) (stats: http://127.0.0.1:$LB_STATS_PORT/)"
+  sleep 0.5
+done
+log "$NODES node(s) ready, and UP in HAProxy's own health checks ($(lb_view)); publish key in $PUBLISH_KEY_FILE; state in $STATE_FILE"
 log "try: curl -N '$LB_URL/events?topic=demo'"
 log "     curl -H \"Authorization: Bearer $PUBLISH_KEY\" -d '{\"topic\":\"demo\",\"data\":\"hi\"}' $LB_URL/publish"
 echo "$LB_URL"

@@ -113,6 +113,14 @@ http_status() {
   curl -s -o /dev/null -w '%{http_code}' --max-time "${3:-2}" "http://$1$2" 2>/dev/null || true
 }
 
+# HAProxy's own view of the nodes, from its stats CSV (columns found by their header names):
+# "node-1:UP/L7OK node-2:DOWN/L7STS ...". Empty when HAProxy does not answer.
+lb_view() {
+  curl -s --max-time 2 "http://127.0.0.1:$LB_STATS_PORT/;csv" 2>/dev/null | awk -F, '
+    NR == 1 { sub(/^# /, ""); for (i = 1; i <= NF; i++) col[$i] = i; next }
+    $1 == "gateways" && $2 ~ /^node-/ { printf "%s%s:%s/%s", sep, $2, $col["status"], $col["check_status"]; sep = " " }'
+}
+
 # Installs Debian packages when a command is missing (as root, unless SSE_LOCAL_NO_INSTALL=1).
 # Debian would start the packaged service where an init system runs; a policy-rc.d for the
 # duration of the install keeps it from doing so, so only the scripts' own processes run.

@@ -61,6 +61,21 @@ final class Dockerfile {
     return instructions.get(instructions.size() - 1).stage();
   }
 
+  /**
+   * {@code args} with {@code ${NAME}} replaced by the default of a global {@code ARG NAME=default}
+   * (before the first FROM): what a build without --build-arg uses, e.g. the base image names.
+   */
+  String withArgDefaults(String args) {
+    String out = args;
+    for (Instruction arg : all("ARG")) {
+      int eq = arg.args().indexOf('=');
+      if (arg.stage() == -1 && eq > 0) {
+        out = out.replace("${" + arg.args().substring(0, eq) + "}", arg.args().substring(eq + 1));
+      }
+    }
+    return out;
+  }
+
   /** The instruction of the final (runtime) stage, exactly one. */
   Instruction runtime(String keyword) {
     List<Instruction> found = all(keyword).stream().filter(i -> i.stage() == lastStage()).toList();

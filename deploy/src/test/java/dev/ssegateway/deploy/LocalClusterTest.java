@@ -74,6 +74,12 @@ class LocalClusterTest {
     assertThat(up.exit).as("cluster-up.sh output:\n%s", up.output).isZero();
     state = readState(RUN.resolve("cluster.env"));
     assertThat(up.output.strip()).endsWith(state.get("SSE_LB_URL"));
+    // "ready" means HAProxy itself sees every node UP, as status.sh shows it right after.
+    Result status = script(20, "status.sh");
+    for (int i = 1; i <= 3; i++) {
+      assertThat(status.output).as("status.sh right after cluster-up.sh:\n%s", status.output)
+          .containsPattern("node-" + i + "\\s.*lb:UP streams");
+    }
   }
 
   @AfterAll
