@@ -18,6 +18,14 @@ final class Shutdown {
       node.drainAndStop().toCompletionStage().toCompletableFuture().get(limitMs, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       log.warn("Clean stop did not finish: {}", e.toString());
+      return; // the JVM exits with 143 (killed by SIGTERM): an orchestrator sees the unclean stop
     }
+    log.info("Drained and stopped");
+    // A drain that finished is a clean stop: exit 0, not the 143 of "killed by SIGTERM" that
+    // Kubernetes and systemd report as a failure. halt, because exit() inside a hook would block.
+    if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logback) {
+      logback.stop(); // flushes the log lines above
+    }
+    Runtime.getRuntime().halt(0);
   }
 }

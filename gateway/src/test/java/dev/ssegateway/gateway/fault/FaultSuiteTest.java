@@ -180,6 +180,7 @@ class FaultSuiteTest {
           + reconnects.stream().mapToLong(Long::longValue).max().orElse(-1) + " ms after SIGTERM");
       assertClean(result);
       assertThat(exitTook.toMillis()).as("ms from SIGTERM to exit").isLessThan(FaultRig.DRAIN_MS + 5000);
+      assertThat(victim.exitValue()).as("a drain that finished is a clean stop: exit status 0, not 143").isZero();
       assertThat(disconnects).as("streams closed by the drain").hasSizeGreaterThan(CLIENTS / 6);
       assertSpread(reconnects);
     }
