@@ -141,6 +141,11 @@ public final class GatewayNode {
     return metrics;
   }
 
+  /** This node's Hazelcast member (for tests and operator tooling in this JVM). */
+  public HazelcastClusterState cluster() {
+    return cluster;
+  }
+
   public Readiness readiness() {
     return readiness;
   }

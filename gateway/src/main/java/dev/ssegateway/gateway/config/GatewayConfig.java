@@ -77,6 +77,10 @@ public final class GatewayConfig {
     if (values.containsKey(Setting.EVENT_LOOPS)) {
       intValue(Setting.EVENT_LOOPS, 1, 1024);
     }
+    if (isSet(Setting.CLUSTER_BIND) && !string(Setting.CLUSTER_BIND).matches("[0-9A-Fa-f.:]+")) {
+      throw new IllegalArgumentException(Setting.CLUSTER_BIND.env() + " must be an IP address of this host, not '"
+          + string(Setting.CLUSTER_BIND) + "'");
+    }
     String mode = string(Setting.REDIS_MODE);
     if (!List.of("standalone", "cluster", "sentinel").contains(mode)) {
       throw new IllegalArgumentException(

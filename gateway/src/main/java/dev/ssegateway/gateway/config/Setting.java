@@ -30,6 +30,10 @@ public enum Setting {
       "Comma list of host:port of other members (TCP-IP join). Unset: this node runs alone."),
   CLUSTER_DNS("SSE_CLUSTER_DNS", null,
       "Kubernetes headless Service DNS name for Hazelcast discovery (instead of SSE_CLUSTER_MEMBERS)."),
+  CLUSTER_BIND("SSE_CLUSTER_BIND", null,
+      "IP address of this host the Hazelcast member port binds to and announces (the chart sets the pod IP)."
+          + " Unset: 127.0.0.1 when the node is alone or every member is on loopback, else one address"
+          + " Hazelcast picks; never all interfaces."),
 
   PUBLISH_KEY("SSE_PUBLISH_KEY", null,
       "Static bearer key for POST /publish. Unset: a random key is generated and printed once in the log."),
