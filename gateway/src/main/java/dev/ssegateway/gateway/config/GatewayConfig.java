@@ -64,6 +64,14 @@ public final class GatewayConfig {
     longValue(Setting.DRAIN_MS, 0, 3_600_000);
     intValue(Setting.MAX_CONNECTIONS, 1, 10_000_000);
     intValue(Setting.MAX_CONNECTIONS_PER_USER, 0, 1_000_000);
+    intValue(Setting.MAX_CONNECTIONS_PER_ADDRESS, 0, 10_000_000);
+    for (String block : list(Setting.TRUSTED_PROXIES)) {
+      try {
+        dev.ssegateway.gateway.limits.Cidr.parse(block);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(Setting.TRUSTED_PROXIES.env() + ": " + e.getMessage());
+      }
+    }
     intValue(Setting.PUBLISH_RATE, 0, 10_000_000);
     intValue(Setting.MAX_REQUEST_LINE, 256, 1_048_576);
     intValue(Setting.MAX_HEADER_BYTES, 1024, 1_048_576);

@@ -65,6 +65,12 @@ public enum Setting {
   MAX_CONNECTIONS("SSE_MAX_CONNECTIONS", "19000", "Connections one node accepts; above it 503 with Retry-After."),
   MAX_CONNECTIONS_PER_USER("SSE_MAX_CONNECTIONS_PER_USER", "0",
       "Connections one user (JWT sub) may hold across the whole cluster; above it 429. 0: no limit."),
+  MAX_CONNECTIONS_PER_ADDRESS("SSE_MAX_CONNECTIONS_PER_ADDRESS", "1000",
+      "Streams one client address may hold on a node; above it 429. Behind a proxy set SSE_TRUSTED_PROXIES,"
+          + " or every client shares the proxy's address. 0: no limit."),
+  TRUSTED_PROXIES("SSE_TRUSTED_PROXIES", null,
+      "Comma list of proxy address blocks (CIDR, e.g. 10.0.0.0/8) whose X-Forwarded-For names the client."
+          + " Unset: the TCP peer is the client and X-Forwarded-For is ignored."),
   PUBLISH_RATE("SSE_PUBLISH_RATE", "1000", "Publishes per second allowed per publisher identity on a node; above it 429. 0: no limit."),
   MAX_REQUEST_LINE("SSE_MAX_REQUEST_LINE", "8192", "Longest HTTP request line, in bytes (414 above)."),
   MAX_HEADER_BYTES("SSE_MAX_HEADER_BYTES", "16384", "Largest HTTP header block, in bytes (431 above)."),

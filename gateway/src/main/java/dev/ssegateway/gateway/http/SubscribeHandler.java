@@ -2,6 +2,7 @@ package dev.ssegateway.gateway.http;
 
 import dev.ssegateway.gateway.config.Setting;
 import dev.ssegateway.gateway.hub.LoopHub;
+import dev.ssegateway.gateway.limits.Admission;
 import dev.ssegateway.gateway.sse.ConnectionSettings;
 import dev.ssegateway.gateway.sse.EventId;
 import dev.ssegateway.gateway.sse.ResumeCursor;
@@ -53,23 +54,50 @@ final class SubscribeHandler implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
-    if (services.metrics().connections() >= maxConnections) {
+    String client = services.clientAddress().resolve(peer(request), request.headers().getAll("X-Forwarded-For"));
+    // The place is taken now, before any async step, so a burst cannot pass the limits; every
+    // way out below gives it back (release is idempotent).
+    Admission.Ticket ticket = services.admission().tryAdmit(client);
+    if (ticket.refusal() == Admission.Refusal.NODE_FULL) {
       ctx.response().putHeader("Retry-After", "5");
       services.metrics().refused("node_connections");
       ErrorResponses.send(ctx.response(), 503, "too_many_connections",
           "This node holds its maximum of " + maxConnections + " connections; retry (another node may take it)");
       return;
     }
+    if (ticket.refusal() == Admission.Refusal.ADDRESS_FULL) {
+      ctx.response().putHeader("Retry-After", "10");
+      services.metrics().refused("address_connections");
+      AddressLimitLog.refused(client, services.admission().maxPerAddress());
+      ErrorResponses.send(ctx.response(), 429, "too_many_address_connections",
+          "Your address already holds " + services.admission().maxPerAddress() + " streams on this node");
+      return;
+    }
+    try {
+      admitted(ctx, request, ticket);
+    } catch (RuntimeException e) {
+      ticket.release();
+      throw e;
+    }
+  }
+
+  private static String peer(HttpServerRequest request) {
+    return request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+  }
+
+  private void admitted(RoutingContext ctx, HttpServerRequest request, Admission.Ticket ticket) {
     String[] topics;
     try {
       topics = topics(queryParams(request).getAll("topic"));
     } catch (InvalidInputException e) {
+      ticket.release();
       services.metrics().refused(e.code());
       ErrorResponses.send(ctx.response(), e.status(), e.code(), e.getMessage());
       return;
     }
     String streamId = request.getParam("streamId");
     if (streamId != null && !STREAM_ID.matcher(streamId).matches()) {
+      ticket.release();
       services.metrics().refused("invalid_stream_id");
       ErrorResponses.send(ctx.response(), 400, "invalid_stream_id",
           "streamId must be 8 to 128 characters from A-Z a-z 0-9 . _ -");
@@ -78,6 +106,7 @@ final class SubscribeHandler implements Handler<RoutingContext> {
     String header = request.getHeader("Last-Event-ID");
     String lastId = header == null || header.isEmpty() ? request.getParam("lastEventId") : header;
     if (lastId != null && lastId.length() > MAX_ID_LENGTH) {
+      ticket.release();
       services.metrics().refused("invalid_last_event_id");
       ErrorResponses.send(ctx.response(), 400, "invalid_last_event_id",
           "Last-Event-ID is longer than " + MAX_ID_LENGTH + " characters");
@@ -86,15 +115,32 @@ final class SubscribeHandler implements Handler<RoutingContext> {
     String resumeId = lastId == null || lastId.isEmpty() ? null : lastId;
     onLoop(services.access().authorizeSubscribe(request, topics)
         .compose(principal -> takeUserSlot(principal).map(principal)))
-        .onSuccess(principal -> resumePosition(topics, resumeId, streamId).onSuccess(from -> {
-          SseConnection c = new SseConnection(request, loop, services.broker(), services.metrics(),
-              connectionSettings, topics, from.positions(), from.unknown()).withCursor(streamId);
-          if (principal.user() != null && maxPerUser > 0) {
-            c.onEnd(() -> services.cluster().releaseUserConnection(principal.user()));
+        .onSuccess(principal -> resumePosition(topics, resumeId, streamId).onComplete(ar -> {
+          Runnable release = principal.user() != null && maxPerUser > 0
+              ? () -> {
+                ticket.release();
+                services.cluster().releaseUserConnection(principal.user());
+              }
+              : ticket::release;
+          if (ar.failed()) {
+            release.run();
+            refuse(ctx, ar.cause());
+            return;
           }
-          c.expiresAt(principal.expiresAtMs()).open();
+          ResumeFrom from = ar.result();
+          try {
+            new SseConnection(request, loop, services.broker(), services.metrics(),
+                connectionSettings, topics, from.positions(), from.unknown()).withCursor(streamId)
+                .onEnd(release).expiresAt(principal.expiresAtMs()).open();
+          } catch (RuntimeException e) {
+            release.run();
+            throw e;
+          }
         }))
-        .onFailure(e -> refuse(ctx, e));
+        .onFailure(e -> {
+          ticket.release();
+          refuse(ctx, e);
+        });
   }
 
   private Future<Void> takeUserSlot(Principal principal) {
