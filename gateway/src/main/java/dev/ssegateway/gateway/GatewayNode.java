@@ -85,7 +85,8 @@ public final class GatewayNode {
 
   private Future<Void> startParts() {
     long reportTtl = Math.max(5000, config.longValue(Setting.STATS_INTERVAL_MS) * 5);
-    return HazelcastClusterState.start(vertx, HazelcastConfigFactory.create(config), reportTtl)
+    return HazelcastClusterState.start(vertx, HazelcastConfigFactory.create(config), reportTtl,
+            config.intValue(Setting.MAX_CURSORS_PER_OWNER))
         .compose(c -> {
           cluster = c;
           return config.tokensRequired()

@@ -17,12 +17,13 @@ public interface ClusterState {
   Future<ClusterStats> stats();
 
   /**
-   * The stored positions of a server-side cursor ({@code streamId}), as JSON
-   * {@code {"topic": "id", ...}}, or null when none is stored.
+   * The stored positions of {@code owner}'s server-side cursor {@code streamId}, as JSON
+   * {@code {"topic": "id", ...}}, or null when none is stored. Also records the use, so that the
+   * owner's least recently opened cursors beyond its limit are dropped (see {@link CursorOwner}).
    */
-  Future<String> cursor(String streamId);
+  Future<String> cursor(String owner, String streamId);
 
-  /** Stores cursors (stream id to positions JSON) in one batched, asynchronous write. */
+  /** Stores cursors ({@link CursorOwner#key} to positions JSON) in one batched, asynchronous write. */
   void saveCursors(Map<String, String> cursors);
 
   /**

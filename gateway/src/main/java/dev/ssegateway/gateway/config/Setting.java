@@ -24,6 +24,15 @@ public enum Setting {
   HISTORY_SIZE("SSE_HISTORY_SIZE", "1000", "Events kept per topic for resume (Last-Event-ID)."),
   HISTORY_TTL_MS("SSE_HISTORY_TTL_MS", "3600000", "Maximum age of kept events, in milliseconds."),
 
+  CURSOR_TTL_MS("SSE_CURSOR_TTL_MS", "3600000",
+      "How long a server-side cursor (streamId) is kept after its last save, in milliseconds."),
+  MAX_CURSORS_PER_OWNER("SSE_MAX_CURSORS_PER_OWNER", "100",
+      "Server-side cursors one owner keeps (a token's sub, or an anonymous client's address); the least"
+          + " recently opened is dropped first."),
+  MAX_CURSORS("SSE_MAX_CURSORS", "50000",
+      "Server-side cursors each cluster member keeps at most (approximate, per partition); least recently"
+          + " used dropped first."),
+
   CLUSTER_NAME("SSE_CLUSTER_NAME", "sse-gateway", "Hazelcast cluster name; nodes join only their own cluster."),
   CLUSTER_PORT("SSE_CLUSTER_PORT", "5701", "Hazelcast member port."),
   CLUSTER_MEMBERS("SSE_CLUSTER_MEMBERS", null,

@@ -1,5 +1,6 @@
 package dev.ssegateway.gateway.http;
 
+import dev.ssegateway.gateway.cluster.CursorOwner;
 import dev.ssegateway.gateway.config.Setting;
 import dev.ssegateway.gateway.hub.LoopHub;
 import dev.ssegateway.gateway.limits.Admission;
@@ -74,7 +75,7 @@ final class SubscribeHandler implements Handler<RoutingContext> {
       return;
     }
     try {
-      admitted(ctx, request, ticket);
+      admitted(ctx, request, client, ticket);
     } catch (RuntimeException e) {
       ticket.release();
       throw e;
@@ -85,7 +86,7 @@ final class SubscribeHandler implements Handler<RoutingContext> {
     return request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
   }
 
-  private void admitted(RoutingContext ctx, HttpServerRequest request, Admission.Ticket ticket) {
+  private void admitted(RoutingContext ctx, HttpServerRequest request, String client, Admission.Ticket ticket) {
     String[] topics;
     try {
       topics = topics(queryParams(request).getAll("topic"));
@@ -115,32 +116,40 @@ final class SubscribeHandler implements Handler<RoutingContext> {
     String resumeId = lastId == null || lastId.isEmpty() ? null : lastId;
     onLoop(services.access().authorizeSubscribe(request, topics)
         .compose(principal -> takeUserSlot(principal).map(principal)))
-        .onSuccess(principal -> resumePosition(topics, resumeId, streamId).onComplete(ar -> {
-          Runnable release = principal.user() != null && maxPerUser > 0
-              ? () -> {
-                ticket.release();
-                services.cluster().releaseUserConnection(principal.user());
-              }
-              : ticket::release;
-          if (ar.failed()) {
-            release.run();
-            refuse(ctx, ar.cause());
-            return;
-          }
-          ResumeFrom from = ar.result();
-          try {
-            new SseConnection(request, loop, services.broker(), services.metrics(),
-                connectionSettings, topics, from.positions(), from.unknown()).withCursor(streamId)
-                .onEnd(release).expiresAt(principal.expiresAtMs()).open();
-          } catch (RuntimeException e) {
-            release.run();
-            throw e;
-          }
-        }))
+        .onSuccess(principal -> openStream(ctx, topics, principal, client, resumeId, streamId, ticket))
         .onFailure(e -> {
           ticket.release();
           refuse(ctx, e);
         });
+  }
+
+  /** The request passed every check: find where to resume, then open the stream. */
+  private void openStream(RoutingContext ctx, String[] topics, Principal principal, String client,
+      String resumeId, String streamId, Admission.Ticket ticket) {
+    Runnable release = principal.user() != null && maxPerUser > 0
+        ? () -> {
+          ticket.release();
+          services.cluster().releaseUserConnection(principal.user());
+        }
+        : ticket::release;
+    // The cursor belongs to the token's user, or to the client's address when anonymous.
+    String owner = CursorOwner.of(principal.user(), client);
+    resumePosition(topics, resumeId, owner, streamId).onComplete(ar -> {
+      if (ar.failed()) {
+        release.run();
+        refuse(ctx, ar.cause());
+        return;
+      }
+      try {
+        new SseConnection(ctx.request(), loop, services.broker(), services.metrics(), connectionSettings,
+            topics, ar.result().positions(), ar.result().unknown())
+            .withCursor(streamId == null ? null : CursorOwner.key(owner, streamId))
+            .onEnd(release).expiresAt(principal.expiresAtMs()).open();
+      } catch (RuntimeException e) {
+        release.run();
+        throw e;
+      }
+    });
   }
 
   private Future<Void> takeUserSlot(Principal principal) {
@@ -169,7 +178,7 @@ final class SubscribeHandler implements Handler<RoutingContext> {
   private record ResumeFrom(EventId[] positions, boolean unknown) {}
 
   /** Last-Event-ID (or lastEventId) first; else the server-side cursor; else a new subscriber. */
-  private Future<ResumeFrom> resumePosition(String[] topics, String lastId, String streamId) {
+  private Future<ResumeFrom> resumePosition(String[] topics, String lastId, String owner, String streamId) {
     if (lastId != null) {
       EventId[] from = ResumeCursor.decode(lastId, topics.length);
       return Future.succeededFuture(new ResumeFrom(from, from == null));
@@ -177,7 +186,7 @@ final class SubscribeHandler implements Handler<RoutingContext> {
     if (streamId == null) {
       return Future.succeededFuture(new ResumeFrom(null, false));
     }
-    return onLoop(services.cluster().cursor(streamId)
+    return onLoop(services.cluster().cursor(owner, streamId)
         .map(json -> new ResumeFrom(json == null ? null : fromCursor(json, topics), false))
         .otherwise(new ResumeFrom(null, false)));
   }

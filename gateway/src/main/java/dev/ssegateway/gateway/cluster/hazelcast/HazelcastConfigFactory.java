@@ -2,8 +2,11 @@ package dev.ssegateway.gateway.cluster.hazelcast;
 
 import com.hazelcast.config.AdvancedNetworkConfig;
 import com.hazelcast.config.Config;
+import com.hazelcast.config.EvictionConfig;
+import com.hazelcast.config.EvictionPolicy;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MaxSizePolicy;
 import com.hazelcast.config.ServerSocketEndpointConfig;
 import dev.ssegateway.gateway.config.GatewayConfig;
 import dev.ssegateway.gateway.config.Setting;
@@ -36,9 +39,16 @@ public final class HazelcastConfigFactory {
     config.setProperty("hazelcast.wait.seconds.before.join", "0");
     config.getMemberAttributeConfig().setAttribute("sse.node", settings.nodeId());
 
-    // Server-side cursors of clients that never come back expire with the history they point into.
-    long cursorTtlSeconds = Math.max(60, settings.longValue(Setting.HISTORY_TTL_MS) / 1000);
-    config.addMapConfig(new MapConfig("sse-cursors").setTimeToLiveSeconds((int) Math.min(Integer.MAX_VALUE, cursorTtlSeconds)));
+    // Server-side cursors: kept for SSE_CURSOR_TTL_MS after their last save, and bounded in count
+    // per member (least recently used first) whatever the number of owners. The per-owner index
+    // has one entry per owner, so the same bound fits it.
+    int cursorTtlSeconds = (int) Math.min(Integer.MAX_VALUE, settings.longValue(Setting.CURSOR_TTL_MS) / 1000);
+    int maxCursors = settings.intValue(Setting.MAX_CURSORS);
+    for (String map : List.of(HazelcastClusterState.CURSORS_MAP, HazelcastClusterState.CURSOR_OWNERS_MAP)) {
+      config.addMapConfig(new MapConfig(map).setTimeToLiveSeconds(cursorTtlSeconds)
+          .setEvictionConfig(new EvictionConfig().setEvictionPolicy(EvictionPolicy.LRU)
+              .setMaxSizePolicy(MaxSizePolicy.PER_NODE).setSize(maxCursors)));
+    }
 
     // Members only: the advanced network config opens just the member endpoint, so the client
     // protocol (which reads and writes every map: cursors, user slots, /stats) has no socket at all.
