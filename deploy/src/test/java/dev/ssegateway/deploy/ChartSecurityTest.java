@@ -8,8 +8,8 @@ import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-@DisplayName("Chart: the Hazelcast member port is closed to everything but the release's own pods")
-class ChartNetworkPolicyTest {
+@DisplayName("Chart security: the member port closed to all but the release's pods; trusted proxies for client addresses")
+class ChartSecurityTest {
 
   @Test
   @DisplayName("the default render ships a NetworkPolicy: member port from the release's pods only, HTTP port from anywhere")
@@ -52,5 +52,18 @@ class ChartNetworkPolicyTest {
         .filter(r -> "http".equals(Y.str(r, "ports.0.port"))).findFirst().orElseThrow();
     assertThat(Y.list(http, "from")).hasSize(1);
     assertThat(Chart.render(null, "networkPolicy.enabled", false).all("NetworkPolicy")).isEmpty();
+  }
+
+  @Test
+  @DisplayName("by default the chart trusts X-Forwarded-For from the private ranges (where an ingress sits), in a form the gateway accepts; empty trusts none")
+  void trustedProxies() {
+    String value = Chart.render(null).gatewayEnv().get(Setting.TRUSTED_PROXIES.env());
+    assertThat(value).contains("10.0.0.0/8").contains("172.16.0.0/12").contains("192.168.0.0/16");
+    // The gateway parses it at start: a bad block would stop every pod.
+    dev.ssegateway.gateway.config.GatewayConfig config = dev.ssegateway.gateway.config.GatewayConfig.from(
+        Map.of(Setting.TRUSTED_PROXIES.env(), value));
+    assertThat(config.list(Setting.TRUSTED_PROXIES)).hasSizeGreaterThanOrEqualTo(3);
+    assertThat(Chart.render(null, "gateway.trustedProxies", "").gatewayEnv())
+        .doesNotContainKey(Setting.TRUSTED_PROXIES.env());
   }
 }
