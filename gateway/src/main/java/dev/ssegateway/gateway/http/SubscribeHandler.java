@@ -31,6 +31,13 @@ import java.util.TreeSet;
 final class SubscribeHandler implements Handler<RoutingContext> {
   /** Longer than any real cursor of {@link Setting#MAX_TOPICS} topics; refuses junk early. */
   private static final int MAX_ID_LENGTH = 4096;
+  /** How long a resuming request waits for history before its headers go out anyway. */
+  private static final long RESUME_WAIT_MS = 1000;
+  /**
+   * How long a new subscriber waits for its subscription and starting position (normally a few
+   * milliseconds; this bounds a broker outage) before a 503 tells it to retry.
+   */
+  private static final long OPEN_TIMEOUT_MS = 10_000;
   private static final Pattern STREAM_ID = Pattern.compile("[A-Za-z0-9._-]{8,128}");
 
   private final NodeServices services;
@@ -49,7 +56,7 @@ final class SubscribeHandler implements Handler<RoutingContext> {
     this.connectionSettings = new ConnectionSettings(
         services.config().longValue(Setting.RETRY_MS),
         services.config().intValue(Setting.CLIENT_QUEUE_BYTES),
-        1000);
+        RESUME_WAIT_MS, OPEN_TIMEOUT_MS);
   }
 
   @Override
@@ -143,7 +150,7 @@ final class SubscribeHandler implements Handler<RoutingContext> {
       try {
         new SseConnection(ctx.request(), loop, services.broker(), services.metrics(), connectionSettings,
             topics, ar.result().positions(), ar.result().unknown())
-            .withCursor(streamId == null ? null : CursorOwner.key(owner, streamId))
+            .withCursor(streamId == null ? null : CursorOwner.key(owner, streamId)).withClientId(resumeId)
             .onEnd(release).expiresAt(principal.expiresAtMs()).open();
       } catch (RuntimeException e) {
         release.run();

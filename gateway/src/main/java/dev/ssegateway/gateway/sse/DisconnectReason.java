@@ -16,7 +16,9 @@ public enum DisconnectReason {
   /** The node is shutting down and spreads its clients over the others. */
   DRAINING("draining"),
   /** The token that opened the stream expired. */
-  TOKEN_EXPIRED("token_expired");
+  TOKEN_EXPIRED("token_expired"),
+  /** The broker did not answer in time to fix where the stream starts: refused with 503. */
+  BROKER_UNAVAILABLE("broker_unavailable");
 
   private final String tag;
 

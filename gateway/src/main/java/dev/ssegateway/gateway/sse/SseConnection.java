@@ -47,6 +47,15 @@ public final class SseConnection {
   private final EventId[] positions;
   private final boolean[] ended;
   private final boolean[] unknownId;
+  /** Topics the client had no position in: they start at the head read once subscribed. */
+  private final boolean[] startsAtHead;
+  private final boolean[] lostSignalled;
+  /** The resume id exactly as the client sent it, echoed in {@code sse-history-lost}. */
+  private String clientId;
+  private long openTimer = -1;
+  private boolean resuming;
+  private boolean resumeWaitOver;
+  private boolean startFixed;
   private int activeTopics;
   private State state = State.OPENING;
   private boolean headersSent;
@@ -78,6 +87,8 @@ public final class SseConnection {
     this.positions = new EventId[topics.length];
     this.ended = new boolean[topics.length];
     this.unknownId = new boolean[topics.length];
+    this.startsAtHead = new boolean[topics.length];
+    this.lostSignalled = new boolean[topics.length];
     this.activeTopics = topics.length;
     for (int i = 0; i < topics.length; i++) {
       if (idUnknown) {
@@ -92,6 +103,12 @@ public final class SseConnection {
   /** Keeps this connection's positions in a server-side cursor under {@code streamId}. */
   public SseConnection withCursor(String streamId) {
     this.streamId = streamId;
+    return this;
+  }
+
+  /** The resume id as the client sent it ({@code Last-Event-ID} or {@code lastEventId}). */
+  public SseConnection withClientId(String rawId) {
+    this.clientId = rawId;
     return this;
   }
 
@@ -164,22 +181,98 @@ public final class SseConnection {
         disconnect(DisconnectReason.WRITE_FAILED);
       }
     });
-    boolean resuming = false;
+    // No byte leaves before every topic's starting position is fixed: a client that sees the
+    // headers (EventSource's "open") may publish at once, and that event must come after the start.
+    boolean fresh = false;
     for (EventId p : positions) {
       resuming |= p != null;
+      fresh |= p == null;
+    }
+    startFixed = !fresh;
+    if (fresh) {
+      openTimer = loop.context().owner().setTimer(settings.openTimeoutMs(), t -> {
+        openTimer = -1;
+        if (state == State.OPENING && !headersSent) {
+          refuseUnavailable();
+        }
+      });
     }
     if (resuming) {
       // Wait for history so that a client that already saw a topic's close event gets 204,
-      // which stops EventSource for good; but never leave the client without headers for long.
+      // which stops EventSource for good; but never leave the client without headers for long
+      // (its own id fixes where it resumes, so headers are safe even while the broker is away).
       loop.context().owner().setTimer(settings.resumeWaitMs(), t -> {
-        if (state == State.OPENING && !headersSent) {
-          sendHeaders();
-        }
+        resumeWaitOver = true;
+        sendHeadersOnceStartIsFixed();
       });
-    } else {
+    }
+    onLoop(loop.add(this, topics)).onComplete(ar -> fixStartPositions());
+  }
+
+  /**
+   * Topics the client has no position in start at their head, read once live delivery is on: every
+   * event after that head arrives live (held until the replay is done), every event up to it was
+   * published before the headers left. Resuming topics keep the client's position.
+   */
+  private void fixStartPositions() {
+    if (state == State.CLOSED) {
+      return;
+    }
+    List<Integer> fresh = new ArrayList<>();
+    List<Future<HistoryPage>> heads = new ArrayList<>();
+    for (int i = 0; i < topics.length; i++) {
+      if (positions[i] == null) {
+        fresh.add(i);
+        heads.add(broker.readAfter(topics[i], null, 0));
+      }
+    }
+    onLoop(Future.all(heads)).onComplete(ar -> {
+      if (state == State.CLOSED) {
+        return;
+      }
+      if (ar.failed()) {
+        // The broker is unreachable: try again; the open deadline bounds the client's wait.
+        loop.context().owner().setTimer(REPLAY_RETRY_MS, t -> fixStartPositions());
+        return;
+      }
+      for (int k = 0; k < fresh.size(); k++) {
+        int i = fresh.get(k);
+        HistoryPage head = ar.result().resultAt(k);
+        positions[i] = head.head();
+        startsAtHead[i] = true;
+        moved();
+        if (head.headIsClose()) {
+          endTopic(i); // a new subscriber of a closed topic: 204 if no other topic is open
+        }
+      }
+      startFixed = true;
+      if (!resuming && activeTopics > 0) {
+        sendHeaders();
+      } else {
+        sendHeadersOnceStartIsFixed();
+      }
+      replay(0);
+    });
+  }
+
+  private void sendHeadersOnceStartIsFixed() {
+    if (resumeWaitOver && startFixed && state == State.OPENING && !headersSent) {
       sendHeaders();
     }
-    onLoop(loop.add(this, topics)).onComplete(ar -> replay(0));
+  }
+
+  /**
+   * The broker did not let this stream fix its start within the open deadline: nothing was sent,
+   * so the client gets a clear 503 to retry, rather than a stream whose position is unknown.
+   */
+  private void refuseUnavailable() {
+    state = State.CLOSED;
+    release(DisconnectReason.BROKER_UNAVAILABLE);
+    response.putHeader("Retry-After", "5").putHeader("Content-Type", "application/json").setStatusCode(503)
+        .end(new JsonObject().put("error", "broker_unavailable")
+            .put("message", "The broker did not answer within " + settings.openTimeoutMs()
+                + " ms, so the stream's start could not be fixed; retry")
+            .encode());
   }
 
   public String[] topics() {
@@ -212,12 +305,12 @@ public final class SseConnection {
       goLive();
       return;
     }
-    if (ended[i]) {
+    if (ended[i] || startsAtHead[i]) {
       replay(i + 1);
       return;
     }
     EventId start = positions[i];
-    onLoop(broker.readAfter(topics[i], start, start == null ? 0 : REPLAY_PAGE)).onComplete(ar -> {
+    onLoop(broker.readAfter(topics[i], start, REPLAY_PAGE)).onComplete(ar -> {
       if (state == State.CLOSED) {
         return;
       }
@@ -236,22 +329,20 @@ public final class SseConnection {
 
   /** Writes one page of history for topic {@code i}; returns true when more pages follow. */
   private boolean applyPage(int i, EventId start, HistoryPage page) {
-    if (start == null) {
-      positions[i] = page.head();
-      moved();
-      if (page.headIsClose()) {
-        endTopic(i);
-      }
-      return false;
-    }
-    if (page.gap() || unknownId[i]) {
-      unknownId[i] = false;
+    if ((page.gap() || unknownId[i]) && !lostSignalled[i]) {
+      lostSignalled[i] = true;
       metrics.historyLost();
       JsonObject data = new JsonObject()
           .put("topic", topics[i])
-          .put("lastEventId", start.toString())
+          .put("lastEventId", clientId != null ? clientId : start.toString())
           .put("oldestId", page.oldestKept() == null ? null : page.oldestKept().toString());
       emit(SseEncoder.control(ControlEvents.HISTORY_LOST, data.encode()));
+      if (start.isAfter(page.head())) {
+        // An id this history never issued (forged, or from a history since lost): everything kept
+        // comes after the client's real position, so replay it all, then go live from the head.
+        positions[i] = EventId.ZERO;
+        return true;
+      }
     }
     for (WireMessage m : page.events()) {
       EventId id = EventId.parse(m.id());
@@ -386,6 +477,10 @@ public final class SseConnection {
 
   private void sendHeaders() {
     headersSent = true;
+    if (openTimer >= 0) {
+      loop.context().owner().cancelTimer(openTimer);
+      openTimer = -1;
+    }
     response.setStatusCode(200)
         .putHeader("Content-Type", "text/event-stream; charset=utf-8")
         .putHeader("Cache-Control", "no-cache")
@@ -538,6 +633,10 @@ public final class SseConnection {
     outbox = null;
     if (expiryTimer >= 0) {
       loop.context().owner().cancelTimer(expiryTimer);
+    }
+    if (openTimer >= 0) {
+      loop.context().owner().cancelTimer(openTimer);
+      openTimer = -1;
     }
     if (onEnd != null) {
       onEnd.run();

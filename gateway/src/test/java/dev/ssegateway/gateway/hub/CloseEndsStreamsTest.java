@@ -100,19 +100,12 @@ class CloseEndsStreamsTest {
   }
 
   @Test
-  @DisplayName("subscribing to a topic that has already closed ends the stream at once; the reconnect gets 204")
+  @DisplayName("subscribing to a topic that has already closed gets 204 at once, which stops EventSource")
   void subscribingToAClosedTopic() {
     String job = topic();
-    String closeId = publish(a, new JsonObject().put("topic", job).put("data", "over").put("close", true));
-    String lastId;
+    publish(a, new JsonObject().put("topic", job).put("data", "over").put("close", true));
     try (RawSseStream late = RawSseStream.open(b.port(), "/events?topic=" + job)) {
-      late.awaitEnded(WAIT);
-      assertThat(late.events()).isEmpty();
-      lastId = late.lastEventId();
-    }
-    assertThat(lastId).as("the stream tells EventSource where it stands").isEqualTo(closeId);
-    try (RawSseStream reconnect = RawSseStream.open(b.port(), "/events?topic=" + job, Map.of("Last-Event-ID", lastId))) {
-      assertThat(reconnect.status()).isEqualTo(204);
+      assertThat(late.status()).isEqualTo(204);
     }
   }
 

@@ -251,6 +251,56 @@ class ResumeTest {
     }
   }
 
+  @Test
+  @DisplayName("a far-future id never freezes a stream: sse-history-lost with the client's id, every kept event, then live")
+  void farFutureIdReplaysKeptThenLive() {
+    String topic = topic();
+    publish(a, topic, "k1");
+    publish(a, topic, "k2");
+    String future = "99999999999999-0";
+    try (RawSseStream resumed = RawSseStream.open(b.port(), "/events?topic=" + topic, Map.of("Last-Event-ID", future))) {
+      resumed.awaitCount(3, WAIT);
+      publish(a, topic, "live1");
+      publish(b, topic, "live2");
+      resumed.awaitCount(5, WAIT);
+      pause();
+      List<SseEvent> events = resumed.events();
+      assertThat(events).extracting(SseEvent::data).containsExactly(events.get(0).data(), "k1", "k2", "live1", "live2");
+      assertThat(events.get(0).event()).isEqualTo("sse-history-lost");
+      assertThat(new JsonObject(events.get(0).data()).getString("lastEventId")).isEqualTo(future);
+    }
+  }
+
+  @Test
+  @DisplayName("sse-history-lost echoes the id the client sent, even when it is garbage")
+  void garbageIdIsEchoed() {
+    String topic = topic();
+    publish(a, topic, "g1");
+    try (RawSseStream resumed = RawSseStream.open(a.port(), "/events?topic=" + topic + "&lastEventId=garbage")) {
+      resumed.awaitCount(2, WAIT);
+      SseEvent lost = resumed.events().get(0);
+      assertThat(lost.event()).isEqualTo("sse-history-lost");
+      assertThat(new JsonObject(lost.data()).getString("lastEventId")).isEqualTo("garbage");
+    }
+  }
+
+  @Test
+  @DisplayName("a new subscriber of a closed topic gets 204 at once; a new publish reopens the topic")
+  void newSubscriberOfClosedTopicGets204() {
+    String topic = topic();
+    publishJson(a, new JsonObject().put("topic", topic).put("data", "bye").put("close", true));
+    try (RawSseStream late = RawSseStream.open(b.port(), "/events?topic=" + topic)) {
+      assertThat(late.status()).isEqualTo(204);
+    }
+    publish(a, topic, "again");
+    try (RawSseStream reopened = RawSseStream.open(b.port(), "/events?topic=" + topic)) {
+      assertThat(reopened.status()).isEqualTo(200);
+      publish(a, topic, "live");
+      reopened.awaitCount(1, WAIT);
+      assertThat(reopened.events()).extracting(SseEvent::data).containsExactly("live");
+    }
+  }
+
   // --- helpers -------------------------------------------------------------------------------
 
   private static String topic() {
