@@ -167,6 +167,33 @@ class CursorOwnershipTest {
     assertThat(after - before).isLessThanOrEqualTo(MAX_PER_OWNER + 8);
   }
 
+  @Test
+  @DisplayName("a signed-in user keeps at most SSE_MAX_CURSORS_PER_OWNER cursors: the least recently opened goes, the newest still resumes")
+  void perUserBound() {
+    Map<String, String> bob = Map.of("Authorization", "Bearer "
+        + Tokens.hs256(SECRET, Tokens.claims("bob", 300, List.of("user.bob"), List.of())));
+    publish("user.bob", "b0");
+    int before = node.cluster().cursorCount();
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < MAX_PER_OWNER + 30; i++) {
+      String id = "bob-" + i + "-" + UUID.randomUUID();
+      ids.add(id);
+      try (RawHttp s = stream("127.0.0.1", "/events?topic=user.bob&streamId=" + id, bob)) {
+        assertThat(s.awaitLive(Duration.ofSeconds(5))).isTrue();
+      }
+    }
+    Scrape.sleep(1000);
+    int kept = node.cluster().cursorCount() - before;
+    publish("user.bob", "b1");
+    List<String> newest = visit("127.0.0.1", "/events?topic=user.bob&streamId=" + ids.get(ids.size() - 1), bob, "b1");
+    List<String> oldest = visit("127.0.0.1", "/events?topic=user.bob&streamId=" + ids.get(0), bob, "b1");
+    System.out.printf("[cursor] user bob opened %d streamIds: %d cursors kept; newest resumes %s, oldest (dropped) %s%n",
+        ids.size(), kept, newest, oldest);
+    assertThat(kept).isBetween(MAX_PER_OWNER - 1, MAX_PER_OWNER + 1);
+    assertThat(newest).contains("b1");
+    assertThat(oldest).as("a dropped cursor starts at the head: b1 is not replayed").doesNotContain("b1");
+  }
+
   private static long liveHeap() {
     for (int i = 0; i < 3; i++) {
       System.gc();
