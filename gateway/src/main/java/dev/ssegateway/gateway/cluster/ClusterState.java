@@ -18,10 +18,16 @@ public interface ClusterState {
 
   /**
    * The stored positions of {@code owner}'s server-side cursor {@code streamId}, as JSON
-   * {@code {"topic": "id", ...}}, or null when none is stored. Also records the use, so that the
-   * owner's least recently opened cursors beyond its limit are dropped (see {@link CursorOwner}).
+   * {@code {"topic": "id", ...}}, or null when none is stored (see {@link CursorOwner}).
    */
   Future<String> cursor(String owner, String streamId);
+
+  /**
+   * Records that a stream of {@code owner} keeps a cursor under {@code streamId}; the owner's least
+   * recently opened cursors beyond its limit are deleted. Call for every stream that has a cursor,
+   * however it resumes, before it can save one. In the background, never blocking the caller.
+   */
+  void keepCursor(String owner, String streamId);
 
   /** Stores cursors ({@link CursorOwner#key} to positions JSON) in one batched, asynchronous write. */
   void saveCursors(Map<String, String> cursors);

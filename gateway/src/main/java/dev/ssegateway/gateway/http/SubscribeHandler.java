@@ -141,6 +141,10 @@ final class SubscribeHandler implements Handler<RoutingContext> {
         : ticket::release;
     // The cursor belongs to the token's user, or to the client's address when anonymous.
     String owner = CursorOwner.of(principal.user(), client);
+    if (streamId != null) {
+      // Counted against the owner's bound whether it resumes from this cursor or by Last-Event-ID.
+      services.cluster().keepCursor(owner, streamId);
+    }
     resumePosition(topics, resumeId, owner, streamId).onComplete(ar -> {
       if (ar.failed()) {
         release.run();

@@ -115,7 +115,11 @@ public final class HazelcastClusterState implements ClusterState {
 
   @Override
   public Future<String> cursor(String owner, String streamId) {
-    // The index update runs beside the read: the stream need not wait for it.
+    return Future.fromCompletionStage(cursors.getAsync(CursorOwner.key(owner, streamId)));
+  }
+
+  @Override
+  public void keepCursor(String owner, String streamId) {
     cursorOwners.submitToKey(owner, new CursorIndex.Touch(streamId, maxCursorsPerOwner)).thenAccept(evicted -> {
       for (String old : evicted) {
         cursors.removeAsync(CursorOwner.key(owner, old));
@@ -124,7 +128,6 @@ public final class HazelcastClusterState implements ClusterState {
       log.debug("Recording cursor {} of {} failed: {}", streamId, owner, e.getMessage());
       return null;
     });
-    return Future.fromCompletionStage(cursors.getAsync(CursorOwner.key(owner, streamId)));
   }
 
   @Override
