@@ -56,7 +56,7 @@ public final class GatewayConfig {
     intValue(Setting.HISTORY_SIZE, 1, 10_000_000);
     longValue(Setting.HISTORY_TTL_MS, 0, Long.MAX_VALUE);
     longValue(Setting.CURSOR_TTL_MS, 60_000, 7L * 86_400_000);
-    intValue(Setting.MAX_CURSORS_PER_OWNER, 1, 100_000);
+    intValue(Setting.MAX_CURSORS_PER_OWNER, 1, 10_000);
     intValue(Setting.MAX_CURSORS, 1000, 100_000_000);
     intValue(Setting.MAX_DATA_BYTES, 1, 16 * 1024 * 1024);
     intValue(Setting.MAX_TOPICS, 1, 1024);
