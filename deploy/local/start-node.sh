@@ -22,12 +22,14 @@ extra=()
 read -r -a jvm <<<"$(hazelcast_flags) $JAVA_OPTS_NODE"
 
 mkdir -p "$PID_DIR" "$LOG_DIR"
+# Every client arrives through the local HAProxy, from one address: no per-address stream limit.
 # setsid: the node outlives this shell and a Ctrl-C in it; it is stopped by its recorded PID.
 env SSE_NODE_ID="node-$i" \
   SSE_HTTP_HOST="$host" SSE_HTTP_PORT="$http" \
   SSE_CLUSTER_PORT="$cport" SSE_CLUSTER_MEMBERS="$SSE_CLUSTER_MEMBERS" SSE_CLUSTER_NAME="$SSE_CLUSTER_NAME" \
   SSE_REDIS_URL="$SSE_REDIS_URL" SSE_REDIS_MODE="$SSE_REDIS_MODE" \
   SSE_PUBLISH_KEY="$SSE_PUBLISH_KEY" SSE_DRAIN_MS="$DRAIN_MS" SSE_LOG_FORMAT="${SSE_LOG_FORMAT:-text}" \
+  SSE_MAX_CONNECTIONS_PER_ADDRESS=0 \
   "${extra[@]}" \
   setsid java "${jvm[@]}" -Dsse.local.node="node-$i" -jar "$JAR" >>"$LOG_DIR/node-$i.log" 2>&1 </dev/null &
 pid=$!

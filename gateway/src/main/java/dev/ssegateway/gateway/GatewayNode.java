@@ -17,6 +17,8 @@ import dev.ssegateway.gateway.http.HttpVerticle;
 import dev.ssegateway.gateway.http.NodeServices;
 import dev.ssegateway.gateway.http.Readiness;
 import dev.ssegateway.gateway.hub.Hub;
+import dev.ssegateway.gateway.limits.Admission;
+import dev.ssegateway.gateway.limits.ClientAddress;
 import dev.ssegateway.gateway.limits.PublishRateLimiter;
 import dev.ssegateway.gateway.metrics.GatewayMetrics;
 import io.vertx.core.Context;
@@ -92,7 +94,8 @@ public final class GatewayNode {
 
   private Future<Void> startParts() {
     long reportTtl = Math.max(5000, config.longValue(Setting.STATS_INTERVAL_MS) * 5);
-    return HazelcastClusterState.start(vertx, HazelcastConfigFactory.create(config), reportTtl)
+    return HazelcastClusterState.start(vertx, HazelcastConfigFactory.create(config), reportTtl,
+            config.intValue(Setting.MAX_CURSORS_PER_OWNER))
         .compose(c -> {
           cluster = c;
           return config.tokensRequired()
@@ -105,8 +108,12 @@ public final class GatewayNode {
           AccessPolicy access = new AccessPolicy(verifier, new TokenSource(config.string(Setting.JWT_COOKIE)),
               TopicPattern.all(config.list(Setting.PUBLIC_TOPICS)));
           services = new NodeServices(config, hub, broker, cluster, metrics, readiness, access,
-              new PublishRateLimiter(config.intValue(Setting.PUBLISH_RATE)));
+              new PublishRateLimiter(config.intValue(Setting.PUBLISH_RATE)),
+              new Admission(config.intValue(Setting.MAX_CONNECTIONS), config.intValue(Setting.MAX_CONNECTIONS_PER_ADDRESS)),
+              new ClientAddress(config.list(Setting.TRUSTED_PROXIES)));
           metrics.gauge("sse.cluster.members", "Members of this node's Hazelcast cluster", c::memberCount);
+          metrics.gauge("sse.connections.reserved",
+              "Stream places held: open streams plus requests still being checked", services.admission()::held);
           return broker.start(hub);
         })
         .compose(v -> vertx.deployVerticle(() -> {
@@ -148,6 +155,16 @@ public final class GatewayNode {
 
   public GatewayMetrics metrics() {
     return metrics;
+  }
+
+  /** This node's Hazelcast member (for tests and operator tooling in this JVM). */
+  public HazelcastClusterState cluster() {
+    return cluster;
+  }
+
+  /** What this node's HTTP verticles share (limits, cluster state), for tests. */
+  public NodeServices services() {
+    return services;
   }
 
   public Readiness readiness() {

@@ -17,12 +17,19 @@ public interface ClusterState {
   Future<ClusterStats> stats();
 
   /**
-   * The stored positions of a server-side cursor ({@code streamId}), as JSON
-   * {@code {"topic": "id", ...}}, or null when none is stored.
+   * The stored positions of {@code owner}'s server-side cursor {@code streamId}, as JSON
+   * {@code {"topic": "id", ...}}, or null when none is stored (see {@link CursorOwner}).
    */
-  Future<String> cursor(String streamId);
+  Future<String> cursor(String owner, String streamId);
 
-  /** Stores cursors (stream id to positions JSON) in one batched, asynchronous write. */
+  /**
+   * Records that a stream of {@code owner} keeps a cursor under {@code streamId}; the owner's least
+   * recently opened cursors beyond its limit are deleted. Call for every stream that has a cursor,
+   * however it resumes, before it can save one. In the background, never blocking the caller.
+   */
+  void keepCursor(String owner, String streamId);
+
+  /** Stores cursors ({@link CursorOwner#key} to positions JSON) in one batched, asynchronous write. */
   void saveCursors(Map<String, String> cursors);
 
   /**

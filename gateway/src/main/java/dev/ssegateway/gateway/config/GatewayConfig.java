@@ -56,6 +56,9 @@ public final class GatewayConfig {
     intValue(Setting.CLUSTER_PORT, 1, 65535);
     intValue(Setting.HISTORY_SIZE, 1, 10_000_000);
     longValue(Setting.HISTORY_TTL_MS, 0, Long.MAX_VALUE);
+    longValue(Setting.CURSOR_TTL_MS, 60_000, 7L * 86_400_000);
+    intValue(Setting.MAX_CURSORS_PER_OWNER, 1, 10_000);
+    intValue(Setting.MAX_CURSORS, 1000, 100_000_000);
     intValue(Setting.MAX_DATA_BYTES, 1, 16 * 1024 * 1024);
     intValue(Setting.MAX_TOPICS, 1, 1024);
     longValue(Setting.HEARTBEAT_MS, 100, 3_600_000);
@@ -65,6 +68,14 @@ public final class GatewayConfig {
     longValue(Setting.DRAIN_MS, 0, 3_600_000);
     intValue(Setting.MAX_CONNECTIONS, 1, 10_000_000);
     intValue(Setting.MAX_CONNECTIONS_PER_USER, 0, 1_000_000);
+    intValue(Setting.MAX_CONNECTIONS_PER_ADDRESS, 0, 10_000_000);
+    for (String block : list(Setting.TRUSTED_PROXIES)) {
+      try {
+        dev.ssegateway.gateway.limits.Cidr.parse(block);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(Setting.TRUSTED_PROXIES.env() + ": " + e.getMessage());
+      }
+    }
     intValue(Setting.PUBLISH_RATE, 0, 10_000_000);
     intValue(Setting.MAX_REQUEST_LINE, 256, 1_048_576);
     intValue(Setting.MAX_HEADER_BYTES, 1024, 1_048_576);
@@ -79,6 +90,10 @@ public final class GatewayConfig {
     }
     if (values.containsKey(Setting.EVENT_LOOPS)) {
       intValue(Setting.EVENT_LOOPS, 1, 1024);
+    }
+    if (isSet(Setting.CLUSTER_BIND) && !string(Setting.CLUSTER_BIND).matches("[0-9A-Fa-f.:]+")) {
+      throw new IllegalArgumentException(Setting.CLUSTER_BIND.env() + " must be an IP address of this host, not '"
+          + string(Setting.CLUSTER_BIND) + "'");
     }
     String mode = string(Setting.REDIS_MODE);
     if (!List.of("standalone", "cluster", "sentinel").contains(mode)) {

@@ -24,12 +24,25 @@ public enum Setting {
   HISTORY_SIZE("SSE_HISTORY_SIZE", "1000", "Events kept per topic for resume (Last-Event-ID)."),
   HISTORY_TTL_MS("SSE_HISTORY_TTL_MS", "3600000", "Maximum age of kept events, in milliseconds."),
 
+  CURSOR_TTL_MS("SSE_CURSOR_TTL_MS", "3600000",
+      "How long a server-side cursor (streamId) is kept after its last save, in milliseconds."),
+  MAX_CURSORS_PER_OWNER("SSE_MAX_CURSORS_PER_OWNER", "100",
+      "Server-side cursors one owner keeps (a token's sub, or an anonymous client's address); the least"
+          + " recently opened is dropped first."),
+  MAX_CURSORS("SSE_MAX_CURSORS", "50000",
+      "Server-side cursors each cluster member keeps at most (approximate, per partition); least recently"
+          + " used dropped first."),
+
   CLUSTER_NAME("SSE_CLUSTER_NAME", "sse-gateway", "Hazelcast cluster name; nodes join only their own cluster."),
   CLUSTER_PORT("SSE_CLUSTER_PORT", "5701", "Hazelcast member port."),
   CLUSTER_MEMBERS("SSE_CLUSTER_MEMBERS", null,
       "Comma list of host:port of other members (TCP-IP join). Unset: this node runs alone."),
   CLUSTER_DNS("SSE_CLUSTER_DNS", null,
       "Kubernetes headless Service DNS name for Hazelcast discovery (instead of SSE_CLUSTER_MEMBERS)."),
+  CLUSTER_BIND("SSE_CLUSTER_BIND", null,
+      "IP address of this host the Hazelcast member port binds to and announces (the chart sets the pod IP)."
+          + " Unset: 127.0.0.1 when the node is alone or every member is on loopback, else one address"
+          + " Hazelcast picks; never all interfaces."),
 
   PUBLISH_KEY("SSE_PUBLISH_KEY", null,
       "Static bearer key for POST /publish. Unset: a random key is generated and printed once in the log."),
@@ -61,6 +74,12 @@ public enum Setting {
   MAX_CONNECTIONS("SSE_MAX_CONNECTIONS", "19000", "Connections one node accepts; above it 503 with Retry-After."),
   MAX_CONNECTIONS_PER_USER("SSE_MAX_CONNECTIONS_PER_USER", "0",
       "Connections one user (JWT sub) may hold across the whole cluster; above it 429. 0: no limit."),
+  MAX_CONNECTIONS_PER_ADDRESS("SSE_MAX_CONNECTIONS_PER_ADDRESS", "1000",
+      "Streams one client address may hold on a node; above it 429. Behind a proxy set SSE_TRUSTED_PROXIES,"
+          + " or every client shares the proxy's address. 0: no limit."),
+  TRUSTED_PROXIES("SSE_TRUSTED_PROXIES", null,
+      "Comma list of proxy address blocks (CIDR, e.g. 10.0.0.0/8) whose X-Forwarded-For names the client."
+          + " Unset: the TCP peer is the client and X-Forwarded-For is ignored."),
   PUBLISH_RATE("SSE_PUBLISH_RATE", "1000", "Publishes per second allowed per publisher identity on a node; above it 429. 0: no limit."),
   MAX_REQUEST_LINE("SSE_MAX_REQUEST_LINE", "8192", "Longest HTTP request line, in bytes (414 above)."),
   MAX_HEADER_BYTES("SSE_MAX_HEADER_BYTES", "16384", "Largest HTTP header block, in bytes (431 above)."),

@@ -1,7 +1,9 @@
 package dev.ssegateway.gateway.http;
 
+import dev.ssegateway.gateway.cluster.CursorOwner;
 import dev.ssegateway.gateway.config.Setting;
 import dev.ssegateway.gateway.hub.LoopHub;
+import dev.ssegateway.gateway.limits.Admission;
 import dev.ssegateway.gateway.sse.ConnectionSettings;
 import dev.ssegateway.gateway.sse.EventId;
 import dev.ssegateway.gateway.sse.ResumeCursor;
@@ -60,23 +62,50 @@ final class SubscribeHandler implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
-    if (services.metrics().connections() >= maxConnections) {
+    String client = services.clientAddress().resolve(peer(request), request.headers().getAll("X-Forwarded-For"));
+    // The place is taken now, before any async step, so a burst cannot pass the limits; every
+    // way out below gives it back (release is idempotent).
+    Admission.Ticket ticket = services.admission().tryAdmit(client);
+    if (ticket.refusal() == Admission.Refusal.NODE_FULL) {
       ctx.response().putHeader("Retry-After", "5");
       services.metrics().refused("node_connections");
       ErrorResponses.send(ctx.response(), 503, "too_many_connections",
           "This node holds its maximum of " + maxConnections + " connections; retry (another node may take it)");
       return;
     }
+    if (ticket.refusal() == Admission.Refusal.ADDRESS_FULL) {
+      ctx.response().putHeader("Retry-After", "10");
+      services.metrics().refused("address_connections");
+      AddressLimitLog.refused(client, services.admission().maxPerAddress());
+      ErrorResponses.send(ctx.response(), 429, "too_many_address_connections",
+          "Your address already holds " + services.admission().maxPerAddress() + " streams on this node");
+      return;
+    }
+    try {
+      admitted(ctx, request, client, ticket);
+    } catch (RuntimeException e) {
+      ticket.release();
+      throw e;
+    }
+  }
+
+  private static String peer(HttpServerRequest request) {
+    return request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+  }
+
+  private void admitted(RoutingContext ctx, HttpServerRequest request, String client, Admission.Ticket ticket) {
     String[] topics;
     try {
       topics = topics(queryParams(request).getAll("topic"));
     } catch (InvalidInputException e) {
+      ticket.release();
       services.metrics().refused(e.code());
       ErrorResponses.send(ctx.response(), e.status(), e.code(), e.getMessage());
       return;
     }
     String streamId = request.getParam("streamId");
     if (streamId != null && !STREAM_ID.matcher(streamId).matches()) {
+      ticket.release();
       services.metrics().refused("invalid_stream_id");
       ErrorResponses.send(ctx.response(), 400, "invalid_stream_id",
           "streamId must be 8 to 128 characters from A-Z a-z 0-9 . _ -");
@@ -85,6 +114,7 @@ final class SubscribeHandler implements Handler<RoutingContext> {
     String header = request.getHeader("Last-Event-ID");
     String lastId = header == null || header.isEmpty() ? request.getParam("lastEventId") : header;
     if (lastId != null && lastId.length() > MAX_ID_LENGTH) {
+      ticket.release();
       services.metrics().refused("invalid_last_event_id");
       ErrorResponses.send(ctx.response(), 400, "invalid_last_event_id",
           "Last-Event-ID is longer than " + MAX_ID_LENGTH + " characters");
@@ -93,15 +123,44 @@ final class SubscribeHandler implements Handler<RoutingContext> {
     String resumeId = lastId == null || lastId.isEmpty() ? null : lastId;
     onLoop(services.access().authorizeSubscribe(request, topics)
         .compose(principal -> takeUserSlot(principal).map(principal)))
-        .onSuccess(principal -> resumePosition(topics, resumeId, streamId).onSuccess(from -> {
-          SseConnection c = new SseConnection(request, loop, services.broker(), services.metrics(),
-              connectionSettings, topics, from.positions(), from.unknown()).withCursor(streamId).withClientId(resumeId);
-          if (principal.user() != null && maxPerUser > 0) {
-            c.onEnd(() -> services.cluster().releaseUserConnection(principal.user()));
-          }
-          c.expiresAt(principal.expiresAtMs()).open();
-        }))
-        .onFailure(e -> refuse(ctx, e));
+        .onSuccess(principal -> openStream(ctx, topics, principal, client, resumeId, streamId, ticket))
+        .onFailure(e -> {
+          ticket.release();
+          refuse(ctx, e);
+        });
+  }
+
+  /** The request passed every check: find where to resume, then open the stream. */
+  private void openStream(RoutingContext ctx, String[] topics, Principal principal, String client,
+      String resumeId, String streamId, Admission.Ticket ticket) {
+    Runnable release = principal.user() != null && maxPerUser > 0
+        ? () -> {
+          ticket.release();
+          services.cluster().releaseUserConnection(principal.user());
+        }
+        : ticket::release;
+    // The cursor belongs to the token's user, or to the client's address when anonymous.
+    String owner = CursorOwner.of(principal.user(), client);
+    if (streamId != null) {
+      // Counted against the owner's bound whether it resumes from this cursor or by Last-Event-ID.
+      services.cluster().keepCursor(owner, streamId);
+    }
+    resumePosition(topics, resumeId, owner, streamId).onComplete(ar -> {
+      if (ar.failed()) {
+        release.run();
+        refuse(ctx, ar.cause());
+        return;
+      }
+      try {
+        new SseConnection(ctx.request(), loop, services.broker(), services.metrics(), connectionSettings,
+            topics, ar.result().positions(), ar.result().unknown())
+            .withCursor(streamId == null ? null : CursorOwner.key(owner, streamId)).withClientId(resumeId)
+            .onEnd(release).expiresAt(principal.expiresAtMs()).open();
+      } catch (RuntimeException e) {
+        release.run();
+        throw e;
+      }
+    });
   }
 
   private Future<Void> takeUserSlot(Principal principal) {
@@ -130,7 +189,7 @@ final class SubscribeHandler implements Handler<RoutingContext> {
   private record ResumeFrom(EventId[] positions, boolean unknown) {}
 
   /** Last-Event-ID (or lastEventId) first; else the server-side cursor; else a new subscriber. */
-  private Future<ResumeFrom> resumePosition(String[] topics, String lastId, String streamId) {
+  private Future<ResumeFrom> resumePosition(String[] topics, String lastId, String owner, String streamId) {
     if (lastId != null) {
       EventId[] from = ResumeCursor.decode(lastId, topics.length);
       return Future.succeededFuture(new ResumeFrom(from, from == null));
@@ -138,7 +197,7 @@ final class SubscribeHandler implements Handler<RoutingContext> {
     if (streamId == null) {
       return Future.succeededFuture(new ResumeFrom(null, false));
     }
-    return onLoop(services.cluster().cursor(streamId)
+    return onLoop(services.cluster().cursor(owner, streamId)
         .map(json -> new ResumeFrom(json == null ? null : fromCursor(json, topics), false))
         .otherwise(new ResumeFrom(null, false)));
   }

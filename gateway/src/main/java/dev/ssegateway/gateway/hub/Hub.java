@@ -30,6 +30,9 @@ public final class Hub implements BrokerListener {
   private static final Logger log = LoggerFactory.getLogger(Hub.class);
   static final int REPAIR_PAGE = 500;
   private static final long SUBSCRIBE_RETRY_MS = 1000;
+  /** Per-topic failures come in floods (every topic at once): a few lines a minute, then a count. */
+  private final ThrottledLog subscribeFailures = new ThrottledLog(log, "Subscribing to topic failed", 5, 60_000);
+  private final ThrottledLog repairFailures = new ThrottledLog(log, "Repairing topic failed", 5, 60_000);
 
   private final Context context;
   private final Broker broker;
@@ -105,7 +108,7 @@ public final class Hub implements BrokerListener {
             return; // every subscriber left meanwhile
           }
           if (ar.failed()) {
-            log.warn("Subscribing to topic {} failed, retrying: {}", fanout.topic, ar.cause().getMessage());
+            subscribeFailures.warn("Subscribing to topic {} failed, retrying: {}", fanout.topic, ar.cause().getMessage());
             context.owner().setTimer(SUBSCRIBE_RETRY_MS, t -> {
               if (topics.get(fanout.topic) == fanout && !fanout.subscribed) {
                 subscribe(fanout);
@@ -214,7 +217,7 @@ public final class Hub implements BrokerListener {
         return;
       }
       if (ar.failed()) {
-        log.warn("Repairing topic {} failed, retrying: {}", fanout.topic, ar.cause().getMessage());
+        repairFailures.warn("Repairing topic {} failed, retrying: {}", fanout.topic, ar.cause().getMessage());
         context.owner().setTimer(SUBSCRIBE_RETRY_MS, t -> repair(fanout));
         return;
       }

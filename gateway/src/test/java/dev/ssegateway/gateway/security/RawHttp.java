@@ -107,8 +107,16 @@ final class RawHttp implements AutoCloseable {
 
   /** Sends {@code request} and reads the status line and headers. */
   static RawHttp open(int port, String request) {
+    return openFrom(null, port, request);
+  }
+
+  /** As {@link #open}, from the local address {@code source} (e.g. 127.0.0.2: another client). */
+  static RawHttp openFrom(String source, int port, String request) {
     try {
       Socket socket = new Socket();
+      if (source != null) {
+        socket.bind(new InetSocketAddress(source, 0));
+      }
       socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
       socket.setSoTimeout(10_000);
       socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));

@@ -8,6 +8,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.ssegateway.gateway.cluster.ClusterState;
 import dev.ssegateway.gateway.cluster.ClusterStats;
+import dev.ssegateway.gateway.cluster.CursorOwner;
 import dev.ssegateway.gateway.cluster.NodeReport;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -32,6 +33,7 @@ public final class HazelcastClusterState implements ClusterState {
   static final String NODES_MAP = "sse-nodes";
   static final String LAST_IDS_MAP = "sse-last-ids";
   static final String CURSORS_MAP = "sse-cursors";
+  static final String CURSOR_OWNERS_MAP = "sse-cursor-owners";
   static final String USERS_MAP = "sse-user-connections";
 
   private final Vertx vertx;
@@ -39,17 +41,21 @@ public final class HazelcastClusterState implements ClusterState {
   private final IMap<String, String> nodes;
   private final IMap<String, String> lastIds;
   private final IMap<String, String> cursors;
+  private final IMap<String, String> cursorOwners;
+  private final int maxCursorsPerOwner;
   private final IMap<String, String> users;
   private final String memberKey;
   private final long reportTtlMs;
   private Map<String, String> lastIdsWritten = new HashMap<>();
 
-  private HazelcastClusterState(Vertx vertx, HazelcastInstance hz, long reportTtlMs) {
+  private HazelcastClusterState(Vertx vertx, HazelcastInstance hz, long reportTtlMs, int maxCursorsPerOwner) {
     this.vertx = vertx;
     this.hz = hz;
     this.nodes = hz.getMap(NODES_MAP);
     this.lastIds = hz.getMap(LAST_IDS_MAP);
     this.cursors = hz.getMap(CURSORS_MAP);
+    this.cursorOwners = hz.getMap(CURSOR_OWNERS_MAP);
+    this.maxCursorsPerOwner = maxCursorsPerOwner;
     this.users = hz.getMap(USERS_MAP);
     this.memberKey = hz.getCluster().getLocalMember().getUuid().toString();
     this.reportTtlMs = reportTtlMs;
@@ -74,8 +80,9 @@ public final class HazelcastClusterState implements ClusterState {
   }
 
   /** Starts the member on a worker thread (it takes seconds and blocks). */
-  public static Future<HazelcastClusterState> start(Vertx vertx, Config config, long reportTtlMs) {
-    return vertx.executeBlocking(() -> new HazelcastClusterState(vertx, Hazelcast.newHazelcastInstance(config), reportTtlMs));
+  public static Future<HazelcastClusterState> start(Vertx vertx, Config config, long reportTtlMs, int maxCursorsPerOwner) {
+    return vertx.executeBlocking(() ->
+        new HazelcastClusterState(vertx, Hazelcast.newHazelcastInstance(config), reportTtlMs, maxCursorsPerOwner));
   }
 
   @Override
@@ -107,8 +114,20 @@ public final class HazelcastClusterState implements ClusterState {
   }
 
   @Override
-  public Future<String> cursor(String streamId) {
-    return Future.fromCompletionStage(cursors.getAsync(streamId));
+  public Future<String> cursor(String owner, String streamId) {
+    return Future.fromCompletionStage(cursors.getAsync(CursorOwner.key(owner, streamId)));
+  }
+
+  @Override
+  public void keepCursor(String owner, String streamId) {
+    cursorOwners.submitToKey(owner, new CursorIndex.Touch(streamId, maxCursorsPerOwner)).thenAccept(evicted -> {
+      for (String old : evicted) {
+        cursors.removeAsync(CursorOwner.key(owner, old));
+      }
+    }).exceptionally(e -> {
+      log.debug("Recording cursor {} of {} failed: {}", streamId, owner, e.getMessage());
+      return null;
+    });
   }
 
   @Override
@@ -135,6 +154,11 @@ public final class HazelcastClusterState implements ClusterState {
   @Override
   public boolean isJoined() {
     return hz.getLifecycleService().isRunning();
+  }
+
+  /** Server-side cursors the cluster keeps (for tests and operators). */
+  public int cursorCount() {
+    return cursors.size();
   }
 
   public int memberCount() {
