@@ -80,6 +80,10 @@ public final class GatewayConfig {
     intValue(Setting.MAX_REQUEST_LINE, 256, 1_048_576);
     intValue(Setting.MAX_HEADER_BYTES, 1024, 1_048_576);
     longValue(Setting.JWT_JWKS_REFRESH_MS, 1000, 86_400_000);
+    longValue(Setting.AUTH_HOOK_TIMEOUT_MS, 50, 60_000);
+    intValue(Setting.AUTH_HOOK_CACHE_SIZE, 0, 10_000_000);
+    intValue(Setting.AUTH_HOOK_BREAKER_FAILURES, 1, 1_000_000);
+    longValue(Setting.AUTH_HOOK_BREAKER_OPEN_MS, 100, 3_600_000);
     if (isSet(Setting.TLS_CERT) != isSet(Setting.TLS_KEY)) {
       throw new InvalidSettingException(isSet(Setting.TLS_CERT) ? Setting.TLS_KEY : Setting.TLS_CERT, "is unset while "
           + (isSet(Setting.TLS_CERT) ? "SSE_TLS_CERT" : "SSE_TLS_KEY") + " is set", "SSE_TLS_CERT and SSE_TLS_KEY both set or both unset");
