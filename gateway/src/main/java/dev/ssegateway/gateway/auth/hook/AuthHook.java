@@ -135,7 +135,11 @@ public final class AuthHook {
       metrics.called(o, nanos);
       failureLog.warn("Auth hook {} call failed ({}): {}; subscriber {} gets 503", shownUrl, o.tag,
           String.valueOf(e.getMessage()), hr.clientAddress());
-      if (breaker.onFailure() == CircuitBreaker.Transition.OPENED) {
+      CircuitBreaker.Transition t = breaker.onFailure();
+      if (t == CircuitBreaker.Transition.REOPENED) {
+        log.warn("Auth hook breaker OPEN again: the trial call to {} failed ({}); 503 for {} s more", shownUrl, o.tag,
+            breaker.retryAfterSeconds());
+      } else if (t == CircuitBreaker.Transition.OPENED) {
         log.warn("Auth hook breaker OPEN: {} failed {} times in a row (last: {}); subscribers that need it get 503"
             + " auth_backend_unavailable for {} s, then one trial call", shownUrl, failuresToOpen, o.tag,
             breaker.retryAfterSeconds());
@@ -204,6 +208,8 @@ public final class AuthHook {
           req.send(hr.body().toBuffer())
               .onFailure(e -> result.tryFail(new CallFailure(HookMetrics.Outcome.UNREACHABLE, describe(e))))
               .onSuccess(resp -> {
+                // Set before any reset below: a reset response with no handler is logged as an ERROR.
+                resp.exceptionHandler(e -> result.tryFail(new CallFailure(HookMetrics.Outcome.UNREACHABLE, describe(e))));
                 int status = resp.statusCode();
                 if (status >= 500) {
                   result.tryFail(new CallFailure(HookMetrics.Outcome.SERVER_ERROR, "HTTP " + status));
@@ -218,7 +224,6 @@ public final class AuthHook {
                   return;
                 }
                 Buffer body = Buffer.buffer();
-                resp.exceptionHandler(e -> result.tryFail(new CallFailure(HookMetrics.Outcome.UNREACHABLE, describe(e))));
                 resp.handler(chunk -> {
                   if (result.future().isComplete()) {
                     return;

@@ -31,7 +31,7 @@ public final class CircuitBreaker {
   public enum Permit { CALL, TRIAL, REFUSED }
 
   /** A change of state the caller logs. */
-  public enum Transition { NONE, OPENED, CLOSED }
+  public enum Transition { NONE, OPENED, REOPENED, CLOSED }
 
   private final int failuresToOpen;
   private final long openMs;
@@ -81,7 +81,12 @@ public final class CircuitBreaker {
   public synchronized Transition onFailure() {
     consecutiveFailures++;
     trialInFlight = false;
-    if (state == State.HALF_OPEN || (state == State.CLOSED && consecutiveFailures >= failuresToOpen)) {
+    if (state == State.HALF_OPEN) {
+      state = State.OPEN;
+      openedAt = clock.getAsLong();
+      return Transition.REOPENED;
+    }
+    if (state == State.CLOSED && consecutiveFailures >= failuresToOpen) {
       state = State.OPEN;
       openedAt = clock.getAsLong();
       return Transition.OPENED;
