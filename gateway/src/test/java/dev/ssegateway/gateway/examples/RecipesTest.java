@@ -1,0 +1,275 @@
+package dev.ssegateway.gateway.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ssegateway.gateway.GatewayNode;
+import dev.ssegateway.gateway.testing.Gateways;
+import dev.ssegateway.gateway.testing.Http;
+import dev.ssegateway.gateway.testing.RawSseStream;
+import dev.ssegateway.gateway.testing.SseEvent;
+import dev.ssegateway.testkit.Ports;
+import dev.ssegateway.testkit.RedisServer;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Runs every recipe in {@code examples/} as a child process against one real gateway node on a
+ * real {@code redis-server}, and checks what it printed: the events in order with their ids, the
+ * id it resumed from, the ids publishers got back. Subscribing needs a JWT here (HS256), as in
+ * production; publishing uses the publish key or Redis itself.
+ *
+ * <p>A recipe whose runtime is missing (node, python3, go, Chromium, the npm packages) is skipped
+ * with a message that says what to install; {@code .ci/run} installs them all.
+ */
+@DisplayName("Client recipes in examples/, each run against a real gateway node and redis-server")
+class RecipesTest {
+  static final String SECRET = "recipes-test-hs256-secret-of-32-bytes-or-more";
+  /** The retry: hint the node sends: recipes wait this long before they resume. */
+  static final int RETRY_MS = 500;
+  static final Duration WAIT = Duration.ofSeconds(20);
+
+  private static RedisServer redis;
+  private static Gateways gateways;
+  private static GatewayNode node;
+  private static String base;
+
+  @BeforeAll
+  static void start() {
+    redis = RedisServer.start();
+    gateways = new Gateways();
+    node = gateways.start(1, redis.url(), Map.of(
+        "SSE_HTTP_PORT", Integer.toString(browserSafePort()),
+        "SSE_JWT_SECRET", SECRET,
+        "SSE_RETRY_MS", Integer.toString(RETRY_MS))).get(0);
+    base = "http://127.0.0.1:" + node.port();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (gateways != null) {
+      gateways.close();
+    }
+    if (redis != null) {
+      redis.close();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"node", "python", "go"})
+  @DisplayName("a subscriber starts from a saved id, follows live events, and resumes with Last-Event-ID when the server ends its stream")
+  void subscriberResumesWithLastEventId(String language) throws Exception {
+    String topic = "resume." + language;
+    String url = base + "/events?topic=" + topic;
+    List<String> command = switch (language) {
+      case "node" -> { Runtimes.requireNode(); yield List.of("node", "subscribe.mjs", url); }
+      case "python" -> { Runtimes.requirePython(); yield List.of("python3", "subscribe.py", url); }
+      default -> List.of(Runtimes.requireGo().resolve("subscribe").toString(), url);
+    };
+    String saved = publish(topic, "zero", null, false); // the id the subscriber saved last time
+    String missed = publish(topic, "one", null, false); // published while it was away
+    Map<String, String> env = Map.of("SSE_TOKEN", token(topic), "LAST_EVENT_ID", saved, "MAX_EVENTS", "3");
+    try (RecipeProcess sub = RecipeProcess.start(language + "-subscribe", dir(language), env, command)) {
+      sub.awaitLine(("open last-event-id=" + saved)::equals, WAIT);
+      String closing = publish(topic, "two", null, true); // delivered, then the node ends the stream
+      // Published well within the RETRY_MS the subscriber waits before it resumes: had it resumed
+      // first, the topic's newest event would be the closing one and it would get 204.
+      String after = publish(topic, "three", "created", false);
+      assertThat(sub.awaitExit(WAIT)).containsExactly(
+          "open last-event-id=" + saved,
+          "event id=" + missed + " name=message data=one",
+          "event id=" + closing + " name=message data=two",
+          "end reconnecting in " + RETRY_MS + " ms",
+          "open last-event-id=" + closing,
+          "event id=" + after + " name=created data=three",
+          "stop max events reached");
+    }
+  }
+
+  @ParameterizedTest(name = "{0} over {1}")
+  @CsvSource({"node,http", "node,redis", "python,http", "python,redis", "go,http", "go,redis"})
+  @DisplayName("a publisher gets an id back, and subscribers receive the event under that id")
+  void publisherDelivers(String language, String transport) throws Exception {
+    String topic = "publish." + language + "." + transport;
+    String data = new JsonObject().put("from", language).put("over", transport).encode();
+    try (RawSseStream stream = RawSseStream.open(node.port(), "/events?topic=" + topic,
+        Map.of("Authorization", "Bearer " + token(topic)))) {
+      stream.awaitLive(WAIT);
+      List<String> out = runPublisher(language, transport, topic, data, "created", 0);
+      assertThat(out).hasSize(1);
+      assertThat(out.get(0)).startsWith("published id=");
+      String id = out.get(0).substring("published id=".length());
+      stream.awaitCount(1, WAIT);
+      assertThat(stream.events()).containsExactly(new SseEvent(id, "created", data));
+    }
+  }
+
+  @ParameterizedTest(name = "{0} over {1}")
+  @CsvSource({"node,http", "node,redis", "python,http", "python,redis", "go,http", "go,redis"})
+  @DisplayName("a publisher refused by the gateway or the script exits non-zero and says why")
+  void publisherReportsRefusal(String language, String transport) throws Exception {
+    List<String> out = runPublisher(language, transport, "publish.refused", "x", "sse-mine", 1);
+    assertThat(String.join("\n", out)).contains(transport.equals("http") ? "reserved_event" : "reserved");
+  }
+
+  @Test
+  @DisplayName("fetch-event-source sends the header, skips data-less blocks, and reconnects with Last-Event-ID when the server ends the stream")
+  void fetchEventSourceFollowsAcrossServerClose() {
+    Runtimes.requireNodePackage("@microsoft/fetch-event-source");
+    String topic = "fes.follow";
+    Map<String, String> env = Map.of("SSE_TOKEN", token(topic), "MAX_EVENTS", "3");
+    try (RecipeProcess fes = RecipeProcess.start("fetch-event-source", dir("node"), env,
+        List.of("node", "fetch-event-source.mjs", base + "/events?topic=" + topic))) {
+      fes.awaitLine("open 200"::equals, WAIT);
+      String one = publish(topic, "one", null, false);
+      String closing = publish(topic, "two", null, true);
+      String after = publish(topic, "three", "created", false); // before it resumes: see above
+      List<String> out = fes.awaitExit(WAIT);
+      assertThat(out.subList(0, out.size() - 1)).containsExactly(
+          "open 200",
+          "event id=" + one + " name=message data=one",
+          "event id=" + closing + " name=message data=two",
+          "server closed the stream, reconnecting",
+          "open 200",
+          "event id=" + after + " name=created data=three",
+          "stop max events reached");
+      // The ":ok" comment, the retry: line and the opening id-only block of each stream reached
+      // onmessage: without the recipe's check they would have been taken for events.
+      String skipped = out.get(out.size() - 1);
+      assertThat(skipped).matches("skipped \\d+ data-less blocks");
+      assertThat(Integer.parseInt(skipped.split(" ")[1])).isGreaterThan(0);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(ints = {204, 401, 403})
+  @DisplayName("fetch-event-source stops at once on 204, 401 and 403 instead of retrying forever")
+  void fetchEventSourceStopsOnFinalAnswers(int status) {
+    Runtimes.requireNodePackage("@microsoft/fetch-event-source");
+    String topic = "fes.final." + status;
+    String token = switch (status) {
+      case 401 -> "not-a-token";
+      case 403 -> token("some.other.topic");
+      default -> token(topic);
+    };
+    if (status == 204) {
+      publish(topic, "the end", null, true); // a topic whose newest event closed it
+    }
+    try (RecipeProcess fes = RecipeProcess.start("fetch-event-source-" + status, dir("node"),
+        Map.of("SSE_TOKEN", token), List.of("node", "fetch-event-source.mjs", base + "/events?topic=" + topic))) {
+      List<String> out = fes.awaitExit(WAIT);
+      assertThat(out).hasSize(3);
+      assertThat(out.get(0)).isEqualTo("open " + status);
+      assertThat(out.get(1)).startsWith("stop " + status);
+      assertThat(out.get(2)).isEqualTo("skipped 0 data-less blocks");
+    }
+  }
+
+  @Test
+  @DisplayName("a browser EventSource authenticated by an HttpOnly cookie follows its topic, renews the cookie when the token expires and resumes from its last id")
+  void browserFollowsWithCookieAndRenewsIt() {
+    Runtimes.requireBrowser();
+    String topic = "orders/42";
+    // Long enough for Chromium to start and open the stream, short enough to see it expire.
+    String expiring = Hs256.token(SECRET, "alice", 8, List.of("orders/*"));
+    String renewed = Hs256.token(SECRET, "alice", 600, List.of("orders/*"));
+    try (RecipeProcess page = browser(topic, expiring, renewed, 2)) {
+      page.awaitLine("open last-event-id=-"::equals, WAIT);
+      String one = publish(topic, "one", null, false);
+      page.awaitLine("token expired, renewing the cookie"::equals, WAIT);
+      String two = publish(topic, "two", "created", false); // while it renews: replayed on reopen
+      assertThat(page.awaitExit(WAIT)).containsExactly(
+          "open last-event-id=-",
+          "event id=" + one + " name=message data=one",
+          "token expired, renewing the cookie",
+          "open last-event-id=" + one,
+          "event id=" + two + " name=created data=two",
+          "cookie renewed");
+    }
+  }
+
+  @Test
+  @DisplayName("a browser without the cookie is refused, and the recipe says so instead of retrying")
+  void browserWithoutCookieIsRefused() {
+    Runtimes.requireBrowser();
+    try (RecipeProcess page = browser("orders/43", "-", "-", 1)) {
+      assertThat(page.awaitExit(WAIT)).containsExactly("stop the gateway refused the stream", "cookie none");
+    }
+  }
+
+  // --- helpers ---------------------------------------------------------------------------------
+
+  private static RecipeProcess browser(String topic, String cookie, String renewal, int maxEvents) {
+    return RecipeProcess.start("browser", Runtimes.BROWSER_HARNESS, Map.of(),
+        List.of("node", "recipe-browser.mjs", base, Runtimes.EXAMPLES.resolve("browser").toString(),
+            topic, cookie, renewal, Integer.toString(maxEvents)));
+  }
+
+  /** Runs one publisher recipe to its end and returns what it printed. */
+  private static List<String> runPublisher(String language, String transport, String topic, String data,
+      String event, int expectedExit) throws Exception {
+    String target = transport.equals("http") ? base : redis.url();
+    List<String> command = new ArrayList<>();
+    switch (language) {
+      case "node" -> {
+        if (transport.equals("redis")) {
+          Runtimes.requireNodePackage("redis");
+        } else {
+          Runtimes.requireNode();
+        }
+        command.addAll(List.of("node", "publish-" + transport + ".mjs"));
+      }
+      case "python" -> {
+        Runtimes.requirePython();
+        command.addAll(List.of("python3", "publish_" + transport + ".py"));
+      }
+      default -> command.add(Runtimes.requireGo().resolve("publish-" + transport).toString());
+    }
+    command.addAll(List.of(target, topic, data, event));
+    try (RecipeProcess pub = RecipeProcess.start(language + "-publish-" + transport, dir(language),
+        Map.of("SSE_PUBLISH_KEY", Gateways.PUBLISH_KEY), command)) {
+      List<String> out = pub.awaitExit(WAIT);
+      if (expectedExit == 0) {
+        assertThat(pub.exitCode()).as("exit code; it printed %s", out).isZero();
+      } else {
+        assertThat(pub.exitCode()).as("exit code; it printed %s", out).isNotZero();
+      }
+      return out;
+    }
+  }
+
+  private static Path dir(String language) {
+    return Runtimes.EXAMPLES.resolve(language);
+  }
+
+  private static String token(String topic) {
+    return Hs256.token(SECRET, "recipes", 600, List.of(topic));
+  }
+
+  /** Publishes over HTTP with the publish key and returns the event's id. */
+  private static String publish(String topic, String data, String event, boolean close) {
+    JsonObject body = new JsonObject().put("topic", topic).put("data", data).put("close", close);
+    if (event != null) {
+      body.put("event", event);
+    }
+    var response = Http.publish(node.port(), body.encode());
+    assertThat(response.statusCode()).as("publish answered %s", response.body()).isEqualTo(200);
+    return new JsonObject(response.body()).getString("id");
+  }
+
+  /** A free port Chromium will connect to (it refuses a few "unsafe" ports, 10080 in our range). */
+  private static int browserSafePort() {
+    int port = Ports.free();
+    return port == 10080 ? Ports.free() : port;
+  }
+}
