@@ -52,7 +52,10 @@ async function connectOnce() {
     const res = await fetch(url, { headers, signal: idle.signal });
     if (res.status === 204) return 'topic finished (204)';
     if (res.status === 401 || res.status === 403) return `refused ${res.status} ${await res.text()}`;
-    if (!res.ok) return 'reconnect'; // 503 (broker down, node full), 429...: try again later
+    if (!res.ok) {
+      await res.body?.cancel();
+      return 'reconnect'; // 503 (broker down, node full), 429...: try again later
+    }
     console.log(`open last-event-id=${lastEventId || '-'}`);
 
     // The event-stream format: lines "field: value"; a blank line ends an event; ":" starts a comment.

@@ -38,6 +38,8 @@ type subscriber struct {
 	url, token, lastEventID string
 	retry                   time.Duration
 	received, maxEvents     int
+	// No overall timeout (the stream is meant to last); an idle timeout on reads instead.
+	client *http.Client
 }
 
 func main() {
@@ -46,7 +48,7 @@ func main() {
 		os.Exit(2)
 	}
 	s := &subscriber{url: os.Args[1], token: os.Getenv("SSE_TOKEN"), lastEventID: os.Getenv("LAST_EVENT_ID"),
-		retry: 3 * time.Second}
+		retry: 3 * time.Second, client: &http.Client{Transport: &http.Transport{DialContext: idleConnDialer}}}
 	s.maxEvents, _ = strconv.Atoi(os.Getenv("MAX_EVENTS"))
 	for {
 		stop, why := s.connectOnce()
@@ -72,9 +74,7 @@ func (s *subscriber) connectOnce() (bool, string) {
 	if s.lastEventID != "" {
 		req.Header.Set("Last-Event-ID", s.lastEventID)
 	}
-	// No overall client timeout (the stream is meant to last); an idle timeout on reads instead.
-	client := &http.Client{Transport: &http.Transport{DialContext: idleConnDialer}}
-	resp, err := client.Do(req)
+	resp, err := s.client.Do(req)
 	if err != nil {
 		return false, "" // connection refused, reset, idle timeout
 	}

@@ -123,17 +123,21 @@ class RecipesTest {
   }
 
   @Test
-  @DisplayName("fetch-event-source sends the header, skips data-less blocks, and reconnects with Last-Event-ID when the server ends the stream")
-  void fetchEventSourceFollowsAcrossServerClose() {
+  @DisplayName("fetch-event-source sends the header, skips data-less blocks, reconnects with Last-Event-ID when the server ends the stream, and renews an expired token")
+  void fetchEventSourceFollowsAcrossServerCloseAndTokenExpiry() {
     Runtimes.requireNodePackage("@microsoft/fetch-event-source");
     String topic = "fes.follow";
-    Map<String, String> env = Map.of("SSE_TOKEN", token(topic), "MAX_EVENTS", "3");
+    // Valid long enough to open the stream and take the first three events (about 1 s here).
+    String expiring = Hs256.token(SECRET, "recipes", 5, List.of(topic));
+    Map<String, String> env = Map.of("SSE_TOKEN", expiring, "SSE_TOKEN_RENEWED", token(topic), "MAX_EVENTS", "4");
     try (RecipeProcess fes = RecipeProcess.start("fetch-event-source", dir("node"), env,
         List.of("node", "fetch-event-source.mjs", base + "/events?topic=" + topic))) {
       fes.awaitLine("open 200"::equals, WAIT);
       String one = publish(topic, "one", null, false);
       String closing = publish(topic, "two", null, true);
       String after = publish(topic, "three", "created", false); // before it resumes: see above
+      fes.awaitLine("token expired, renewing it"::equals, WAIT);
+      String renewed = publish(topic, "four", null, false); // while it renews: replayed on resume
       List<String> out = fes.awaitExit(WAIT);
       assertThat(out.subList(0, out.size() - 1)).containsExactly(
           "open 200",
@@ -142,6 +146,9 @@ class RecipesTest {
           "server closed the stream, reconnecting",
           "open 200",
           "event id=" + after + " name=created data=three",
+          "token expired, renewing it",
+          "open 200",
+          "event id=" + renewed + " name=message data=four",
           "stop max events reached");
       // The ":ok" comment, the retry: line and the opening id-only block of each stream reached
       // onmessage: without the recipe's check they would have been taken for events.
