@@ -32,7 +32,8 @@ export async function subscribe(url, { getToken, onEvent, onStatus = () => {}, o
     let tokenExpired = false;
     const headers = { Authorization: `Bearer ${await getToken()}` };
     // The library keeps the id under this exact lower-case name and sends it on its own retries;
-    // another spelling would go out as a second header and the gateway would refuse "a, b".
+    // another spelling would go out as a second header, joined by fetch as "a, b": an id the
+    // gateway cannot read, so it would send sse-history-lost and replay all it keeps (duplicates).
     if (lastEventId) headers['last-event-id'] = lastEventId;
     try {
       await fetchEventSource(url, {
