@@ -15,6 +15,7 @@ it as Last-Event-ID when it reconnects (the gateway replays what was missed, on 
 once), waits the server's retry: hint first, and stops on 204 (the topic finished with a
 "close": true event) and on 401/403 (a new token is needed, retrying will not help).
 """
+import http.client
 import os
 import sys
 import time
@@ -75,8 +76,8 @@ def subscribe(url, token=None, last_event_id="", max_events=None):
             if e.code in (401, 403):
                 return f"refused {e.code} {e.read().decode()}"
             # 503 (broker down, node full), 429...: try again later
-        except OSError:
-            pass  # connection refused or reset, idle timeout
+        except (OSError, http.client.HTTPException):
+            pass  # connection refused or reset (mid-chunk: IncompleteRead), idle timeout
         print(f"end reconnecting in {retry_ms} ms", flush=True)
         time.sleep(retry_ms / 1000)
 
