@@ -7,15 +7,19 @@ import dev.ssegateway.gateway.testing.Gateways;
 import dev.ssegateway.gateway.testing.Http;
 import dev.ssegateway.gateway.testing.RawSseStream;
 import dev.ssegateway.gateway.testing.SseEvent;
+import dev.ssegateway.gateway.testing.process.RoundRobinProxy;
 import dev.ssegateway.testkit.Ports;
 import dev.ssegateway.testkit.RedisServer;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -71,11 +75,12 @@ class RecipesTest {
   void subscriberResumesWithLastEventId(String language) throws Exception {
     String topic = "resume." + language;
     String url = base + "/events?topic=" + topic;
-    List<String> command = switch (language) {
-      case "node" -> { Runtimes.requireNode(); yield List.of("node", "subscribe.mjs", url); }
-      case "python" -> { Runtimes.requirePython(); yield List.of("python3", "subscribe.py", url); }
-      default -> List.of(Runtimes.requireGo().resolve("subscribe").toString(), url);
-    };
+    switch (language) {
+      case "node" -> Runtimes.requireNode();
+      case "python" -> Runtimes.requirePython();
+      default -> Runtimes.requireGo();
+    }
+    List<String> command = subscriberCommand(language, url);
     String saved = publish(topic, "zero", null, false); // the id the subscriber saved last time
     String missed = publish(topic, "one", null, false); // published while it was away
     Map<String, String> env = Map.of("SSE_TOKEN", token(topic), "LAST_EVENT_ID", saved, "MAX_EVENTS", "3");
@@ -93,6 +98,63 @@ class RecipesTest {
           "open last-event-id=" + closing,
           "event id=" + after + " name=created data=three",
           "stop max events reached");
+    }
+  }
+
+  @Test
+  @DisplayName("when their node crashes, the subscribers reconnect through the load balancer to another node and resume there with Last-Event-ID")
+  void subscribersResumeOnAnotherNodeAfterACrash() throws Exception {
+    List<String> languages = new ArrayList<>();
+    for (String language : List.of("node", "python", "go")) {
+      if (subscriberCommand(language, "") != null) {
+        languages.add(language);
+      }
+    }
+    Assumptions.assumeFalse(languages.isEmpty(), "Skipped: no runtime for any subscriber recipe");
+    Vertx vertx = Vertx.vertx();
+    List<RecipeProcess> subscribers = new ArrayList<>();
+    try (Gateways pair = new Gateways()) {
+      List<GatewayNode> nodes = pair.start(2, redis.url(), Map.of("SSE_JWT_SECRET", SECRET, "SSE_RETRY_MS", Integer.toString(RETRY_MS)));
+      GatewayNode doomed = nodes.get(0);
+      GatewayNode survivor = nodes.get(1);
+      // Round robin over [doomed x3, survivor]: the subscribers, started one by one, all land on
+      // the doomed node; their reconnects find only the survivor.
+      try (RoundRobinProxy balancer = RoundRobinProxy.start(vertx,
+          List.of(doomed.port(), doomed.port(), doomed.port(), survivor.port()))) {
+        Map<String, String> before = new HashMap<>();
+        for (String language : languages) {
+          String topic = "failover." + language;
+          RecipeProcess sub = RecipeProcess.start(language + "-failover", dir(language),
+              Map.of("SSE_TOKEN", token(topic), "MAX_EVENTS", "2"),
+              subscriberCommand(language, "http://127.0.0.1:" + balancer.port() + "/events?topic=" + topic));
+          subscribers.add(sub);
+          sub.awaitLine("open last-event-id=-"::equals, WAIT);
+          before.put(language, publish(survivor.port(), topic, "before")); // reaches it across nodes
+          sub.awaitLine(l -> l.startsWith("event "), WAIT);
+        }
+        assertThat(balancer.acceptedPerBackend()[3]).as("connections to the survivor so far").isZero();
+        pair.crash(doomed);
+        Map<String, String> after = new HashMap<>();
+        for (String language : languages) {
+          after.put(language, publish(survivor.port(), "failover." + language, "after")); // while they reconnect
+        }
+        for (int i = 0; i < languages.size(); i++) {
+          String language = languages.get(i);
+          List<String> out = subscribers.get(i).awaitExit(WAIT);
+          assertThat(out.stream().filter(l -> l.startsWith("event ")).toList()).as(language).containsExactly(
+              "event id=" + before.get(language) + " name=message data=before",
+              "event id=" + after.get(language) + " name=message data=after");
+          assertThat(out).as(language).containsSubsequence(
+              "open last-event-id=-",
+              "end reconnecting in " + RETRY_MS + " ms",
+              "open last-event-id=" + before.get(language),
+              "stop max events reached");
+        }
+        assertThat(balancer.acceptedPerBackend()[3]).as("connections to the survivor").isEqualTo(languages.size());
+      }
+    } finally {
+      subscribers.forEach(RecipeProcess::close);
+      Gateways.await(vertx.close());
     }
   }
 
@@ -216,6 +278,15 @@ class RecipesTest {
 
   // --- helpers ---------------------------------------------------------------------------------
 
+  /** The command that runs a language's subscriber recipe, or null when its runtime is missing. */
+  private static List<String> subscriberCommand(String language, String url) throws Exception {
+    return switch (language) {
+      case "node" -> Runtimes.onPath("node") ? List.of("node", "subscribe.mjs", url) : null;
+      case "python" -> Runtimes.onPath("python3") ? List.of("python3", "subscribe.py", url) : null;
+      default -> Runtimes.onPath("go") ? List.of(Runtimes.requireGo().resolve("subscribe").toString(), url) : null;
+    };
+  }
+
   private static RecipeProcess browser(String topic, String cookie, String renewal, int maxEvents) {
     return RecipeProcess.start("browser", Runtimes.BROWSER_HARNESS, Map.of(),
         List.of("node", "recipe-browser.mjs", base, Runtimes.EXAMPLES.resolve("browser").toString(),
@@ -263,13 +334,21 @@ class RecipesTest {
     return Hs256.token(SECRET, "recipes", 600, List.of(topic));
   }
 
-  /** Publishes over HTTP with the publish key and returns the event's id. */
+  private static String publish(int port, String topic, String data) {
+    return publish(port, topic, data, null, false);
+  }
+
   private static String publish(String topic, String data, String event, boolean close) {
+    return publish(node.port(), topic, data, event, close);
+  }
+
+  /** Publishes over HTTP with the publish key and returns the event's id. */
+  private static String publish(int port, String topic, String data, String event, boolean close) {
     JsonObject body = new JsonObject().put("topic", topic).put("data", data).put("close", close);
     if (event != null) {
       body.put("event", event);
     }
-    var response = Http.publish(node.port(), body.encode());
+    var response = Http.publish(port, body.encode());
     assertThat(response.statusCode()).as("publish answered %s", response.body()).isEqualTo(200);
     return new JsonObject(response.body()).getString("id");
   }
