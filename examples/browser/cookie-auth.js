@@ -2,14 +2,16 @@
 // cookie (the gateway reads it from the cookie named by SSE_JWT_COOKIE, default sse_token).
 //
 // Why a cookie: EventSource cannot send headers, and a token in the URL (?access_token=) ends up in
-// proxy logs, browser history and Referer headers. Your app's backend sets the cookie on the
-// gateway's domain, after its own login:
+// proxy logs, browser history and Referer headers. Your app's backend sets the cookie after its
+// own login, for the whole site, so that it reaches the gateway's host too:
 //
-//   Set-Cookie: sse_token=<jwt>; Path=/; HttpOnly; Secure; SameSite=Strict
+//   Set-Cookie: sse_token=<jwt>; Domain=example.com; Path=/; HttpOnly; Secure; SameSite=Strict
 //
 // and has an endpoint that sets a fresh one (here POST /app/refresh-sse-cookie).
-// When page and gateway are on different origins (app.example.com -> events.example.com), list the
-// page's origin in SSE_CORS_ORIGINS; withCredentials below makes the browser send the cookie.
+// Page and gateway on different hosts of one site (app.example.com -> events.example.com): list
+// the page's origin in SSE_CORS_ORIGINS; withCredentials below makes the browser send the cookie,
+// and SameSite=Strict allows it (same site). A gateway on another site would need SameSite=None,
+// which third-party cookie blocking defeats: keep the gateway on your site.
 
 /**
  * Opens the stream and keeps it open across token expiry. Returns a function that closes it.

@@ -2,45 +2,69 @@
 // the page logs (one line each: "open ...", "event id=... name=... data=...", "stop ..."), so
 // RecipesTest can check it like the other recipes' output.
 //
-// The page is served on the gateway's own origin (Playwright answers /app/* from the recipe's
-// folder), as an app behind the same site would serve it. The cookie the app's backend would set
-// after login is put in the browser up front; POST /app/refresh-sse-cookie answers with a
-// Set-Cookie holding the renewal token, as the app's endpoint would.
+// The shape of a real deployment: the app's page on one origin, the gateway on another of the same
+// site (app.example.test and events.example.test, both mapped to 127.0.0.1 inside Chromium), the
+// token in an HttpOnly, SameSite=Strict cookie for the whole site, as the app's backend would set
+// it after login. A small app server here (on 127.0.0.1 like the gateway, so Chromium's private
+// network rules see one address space) serves /app/* from the recipe's folder, and answers
+// POST /app/refresh-sse-cookie with a Set-Cookie holding the renewal token, as the app would.
 //
-// Usage: node recipe-browser.mjs <gateway origin> <recipe dir> <topic> <cookie token|-> <renewal token>
-//        <max events>
+// Usage: node recipe-browser.mjs <app port> <gateway url> <cookie domain> <recipe dir> <topic>
+//        <renewal token> <max events>
+// The page's origin is http://app.<cookie domain>:<app port>: list it in SSE_CORS_ORIGINS.
+// Once Chromium runs it prints "browser ready" and reads one line from stdin: the token for the
+// login cookie, or "-" for none. (So a short-lived token's clock starts when the page loads, not
+// before Chromium's start-up, which takes seconds on a busy machine.)
 // Exits after <max events> events, a "stop" line, or 30 s; then prints "cookie none|as set|renewed".
 import { chromium } from 'playwright-core';
 import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { createInterface } from 'node:readline';
 import path from 'node:path';
 
-const [origin, recipeDir, topic, cookieToken, renewalToken, maxArg] = process.argv.slice(2);
+const [appPort, gatewayUrl, cookieDomain, recipeDir, topic, renewalToken, maxArg] = process.argv.slice(2);
 const maxEvents = Number(maxArg);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const cookie = (value) => `sse_token=${value}; Path=/; HttpOnly; SameSite=Strict`;
+const setCookie = (value) => `sse_token=${value}; Domain=${cookieDomain}; Path=/; HttpOnly; SameSite=Strict`;
+const pageOrigin = `http://app.${cookieDomain}:${appPort}`;
+
+const app = createServer(async (req, res) => {
+  const name = new URL(req.url, pageOrigin).pathname.replace(/^\/app\//, '');
+  if (name === '/favicon.ico') return res.writeHead(204).end();
+  if (req.method === 'POST' && name === 'refresh-sse-cookie') {
+    res.writeHead(204, { 'Set-Cookie': setCookie(renewalToken) }).end();
+    return;
+  }
+  try {
+    const body = await readFile(path.join(recipeDir, path.basename(name)));
+    res.writeHead(200, { 'Content-Type': name.endsWith('.js') ? 'text/javascript' : 'text/html' }).end(body);
+  } catch {
+    res.writeHead(404).end();
+  }
+});
+await new Promise((resolve) => app.listen(Number(appPort), '127.0.0.1', resolve));
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   headless: true,
   args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
+    '--disable-component-update', '--disable-sync', '--host-resolver-rules=MAP *.example.test 127.0.0.1'],
 });
 try {
   const context = await browser.newContext();
-  if (cookieToken !== '-') {
-    await context.addCookies([{ name: 'sse_token', value: cookieToken, url: origin, httpOnly: true, sameSite: 'Strict' }]);
-  }
-  await context.route(`${origin}/app/**`, async (route) => {
-    const name = new URL(route.request().url()).pathname.slice('/app/'.length);
-    if (name === 'refresh-sse-cookie') {
-      return route.fulfill({ status: 204, headers: { 'Set-Cookie': cookie(renewalToken) } });
-    }
-    const type = name.endsWith('.js') ? 'text/javascript' : 'text/html';
-    return route.fulfill({ status: 200, contentType: type, body: await readFile(path.join(recipeDir, path.basename(name))) });
-  });
   const page = await context.newPage();
+  console.log('browser ready');
+  const stdin = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+  const cookieToken = (await stdin.next()).value?.trim() ?? '-';
+  process.stdin.destroy();
+  if (cookieToken !== '-') {
+    await context.addCookies([{ name: 'sse_token', value: cookieToken, domain: `.${cookieDomain}`, path: '/',
+      httpOnly: true, sameSite: 'Strict' }]);
+  }
   page.on('pageerror', (err) => console.log(`page error ${err.message}`));
-  await page.goto(`${origin}/app/cookie-auth.html?topic=${encodeURIComponent(topic)}`);
+  page.on('console', (msg) => msg.type() === 'error' && console.log(`console error ${msg.text()}`));
+  const query = new URLSearchParams({ gateway: gatewayUrl, topic });
+  await page.goto(`${pageOrigin}/app/cookie-auth.html?${query}`);
 
   let printed = 0;
   let events = 0;
@@ -54,8 +78,9 @@ try {
     }
   }
   // Which cookie the browser holds now: the renewal endpoint's Set-Cookie must have replaced it.
-  const held = (await context.cookies(origin)).find((c) => c.name === 'sse_token');
+  const held = (await context.cookies(gatewayUrl)).find((c) => c.name === 'sse_token');
   console.log(`cookie ${!held ? 'none' : held.value === renewalToken && held.value !== cookieToken ? 'renewed' : 'as set'}`);
 } finally {
   await browser.close();
+  app.close();
 }

@@ -34,13 +34,19 @@ final class RecipeProcess implements AutoCloseable {
     reader.start();
   }
 
+  /** Starts a recipe; its stdin is closed (recipes read no input). */
   static RecipeProcess start(String name, Path dir, Map<String, String> env, List<String> command) {
+    RecipeProcess p = startInteractive(name, dir, env, command);
+    p.closeInput();
+    return p;
+  }
+
+  /** Starts a program that reads lines from its stdin: see {@link #send}. */
+  static RecipeProcess startInteractive(String name, Path dir, Map<String, String> env, List<String> command) {
     ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
     builder.environment().putAll(env);
     try {
-      Process p = builder.start();
-      p.getOutputStream().close(); // recipes read no input
-      return new RecipeProcess(name, p);
+      return new RecipeProcess(name, builder.start());
     } catch (IOException e) {
       throw new UncheckedIOException("could not start " + command, e);
     }
@@ -74,6 +80,24 @@ final class RecipeProcess implements AutoCloseable {
       throw new AssertionError(e);
     }
     return List.copyOf(lines);
+  }
+
+  /** Writes one line to the process's stdin. */
+  void send(String line) {
+    try {
+      process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+      process.getOutputStream().flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(name + " no longer reads its input", e);
+    }
+  }
+
+  private void closeInput() {
+    try {
+      process.getOutputStream().close();
+    } catch (IOException ignored) {
+      // it may have exited already
+    }
   }
 
   int exitCode() {

@@ -47,13 +47,17 @@ class RecipesTest {
   private static Gateways gateways;
   private static GatewayNode node;
   private static String base;
+  /** The port of the browser recipe's app server (the page's origin, allowed by CORS). */
+  private static int appPort;
 
   @BeforeAll
   static void start() {
     redis = RedisServer.start();
     gateways = new Gateways();
+    appPort = browserSafePort();
     node = gateways.start(1, redis.url(), Map.of(
         "SSE_HTTP_PORT", Integer.toString(browserSafePort()),
+        "SSE_CORS_ORIGINS", "http://app.example.test:" + appPort,
         "SSE_JWT_SECRET", SECRET,
         "SSE_RETRY_MS", Integer.toString(RETRY_MS))).get(0);
     base = "http://127.0.0.1:" + node.port();
@@ -245,19 +249,21 @@ class RecipesTest {
   }
 
   @Test
-  @DisplayName("a browser EventSource authenticated by an HttpOnly cookie follows its topic, renews the cookie when the token expires and resumes from its last id")
+  @DisplayName("a browser EventSource on the app's origin, authenticated by an HttpOnly cookie for the site, follows its topic, renews the cookie when the token expires and resumes from its last id")
   void browserFollowsWithCookieAndRenewsIt() {
     Runtimes.requireBrowser();
     String topic = "orders/42";
-    // Long enough for Chromium to start and open the stream, short enough to see it expire.
-    String expiring = Hs256.token(SECRET, "alice", 8, List.of("orders/*"));
     String renewed = Hs256.token(SECRET, "alice", 600, List.of("orders/*"));
-    try (RecipeProcess page = browser(topic, expiring, renewed, 2)) {
+    try (RecipeProcess page = browser(topic, renewed, 2)) {
+      page.awaitLine("browser ready"::equals, WAIT);
+      // Long enough to load the page and open the stream, short enough to see it expire.
+      page.send(Hs256.token(SECRET, "alice", 4, List.of("orders/*")));
       page.awaitLine("open last-event-id=-"::equals, WAIT);
       String one = publish(topic, "one", null, false);
       page.awaitLine("token expired, renewing the cookie"::equals, WAIT);
       String two = publish(topic, "two", "created", false); // while it renews: replayed on reopen
-      assertThat(page.awaitExit(WAIT)).containsExactly(
+      assertThat(withoutDiagnostics(page.awaitExit(WAIT))).containsExactly(
+          "browser ready",
           "open last-event-id=-",
           "event id=" + one + " name=message data=one",
           "token expired, renewing the cookie",
@@ -271,12 +277,31 @@ class RecipesTest {
   @DisplayName("a browser without the cookie is refused, and the recipe says so instead of retrying")
   void browserWithoutCookieIsRefused() {
     Runtimes.requireBrowser();
-    try (RecipeProcess page = browser("orders/43", "-", "-", 1)) {
-      assertThat(page.awaitExit(WAIT)).containsExactly("stop the gateway refused the stream", "cookie none");
+    try (RecipeProcess page = browser("orders/43", "-", 1)) {
+      page.awaitLine("browser ready"::equals, WAIT);
+      page.send("-");
+      assertThat(withoutDiagnostics(page.awaitExit(WAIT)))
+          .containsExactly("browser ready", "stop the gateway refused the stream", "cookie none");
     }
   }
 
   // --- helpers ---------------------------------------------------------------------------------
+
+  /**
+   * The browser harness: the page on http://app.example.test:APP_PORT, the gateway as
+   * http://events.example.test:PORT (Chromium maps both names to 127.0.0.1), the cookie for the
+   * site example.test.
+   */
+  private static RecipeProcess browser(String topic, String renewal, int maxEvents) {
+    return RecipeProcess.startInteractive("browser", Runtimes.BROWSER_HARNESS, Map.of(),
+        List.of("node", "recipe-browser.mjs", Integer.toString(appPort), "http://events.example.test:" + node.port(),
+            "example.test", Runtimes.EXAMPLES.resolve("browser").toString(), topic, renewal, Integer.toString(maxEvents)));
+  }
+
+  /** Chromium's console errors, which the harness prints to explain a failure (a refused stream logs one). */
+  private static List<String> withoutDiagnostics(List<String> lines) {
+    return lines.stream().filter(l -> !l.startsWith("console error ")).toList();
+  }
 
   /** The command that runs a language's subscriber recipe, or null when its runtime is missing. */
   private static List<String> subscriberCommand(String language, String url) throws Exception {
@@ -285,12 +310,6 @@ class RecipesTest {
       case "python" -> Runtimes.onPath("python3") ? List.of("python3", "subscribe.py", url) : null;
       default -> Runtimes.onPath("go") ? List.of(Runtimes.requireGo().resolve("subscribe").toString(), url) : null;
     };
-  }
-
-  private static RecipeProcess browser(String topic, String cookie, String renewal, int maxEvents) {
-    return RecipeProcess.start("browser", Runtimes.BROWSER_HARNESS, Map.of(),
-        List.of("node", "recipe-browser.mjs", base, Runtimes.EXAMPLES.resolve("browser").toString(),
-            topic, cookie, renewal, Integer.toString(maxEvents)));
   }
 
   /** Runs one publisher recipe to its end and returns what it printed. */
