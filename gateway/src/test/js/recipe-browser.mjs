@@ -1,6 +1,6 @@
 // Runs the browser recipe examples/browser/cookie-auth.html in headless Chromium and prints what
 // the page logs (one line each: "open ...", "event id=... name=... data=...", "stop ..."), so
-// RecipesTest can check it like the other recipes' output.
+// BrowserRecipesTest can check it like the other recipes' output.
 //
 // The shape of a real deployment: the app's page on one origin, the gateway on another of the same
 // site (app.example.test and events.example.test, both mapped to 127.0.0.1 inside Chromium), the

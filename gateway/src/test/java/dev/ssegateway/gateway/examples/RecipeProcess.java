@@ -109,7 +109,8 @@ final class RecipeProcess implements AutoCloseable {
   }
 
   private void read() {
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader out = new BufferedReader(
+        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String l = out.readLine(); l != null; l = out.readLine()) {
         System.out.println("[" + name + "] " + l);
         lines.add(l);

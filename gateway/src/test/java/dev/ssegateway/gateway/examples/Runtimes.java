@@ -55,7 +55,9 @@ final class Runtimes {
           .directory(EXAMPLES.resolve("go").toFile()).redirectErrorStream(true);
       // Standard library only: never reach for the module proxy.
       build.environment().putAll(Map.of("GOPROXY", "off", "GOTOOLCHAIN", "local"));
-      if (System.getenv("GOCACHE") == null && System.getenv("HOME") == null && System.getenv("XDG_CACHE_HOME") == null) {
+      boolean noCache = System.getenv("GOCACHE") == null && System.getenv("HOME") == null
+          && System.getenv("XDG_CACHE_HOME") == null;
+      if (noCache) {
         build.environment().put("GOCACHE", GO_BIN.resolveSibling("go-cache").toString()); // go needs one
       }
       Process p = build.start();
