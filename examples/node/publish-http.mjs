@@ -3,7 +3,7 @@
 //   SSE_PUBLISH_KEY=... node publish-http.mjs http://localhost:8080 orders '{"id":42}' [event]
 //
 // Prints "published id=<id>". The id is the event's position in the topic's history; subscribers
-// see it as the SSE id.
+// see it as the SSE id. Each retry says so on stderr: "busy <status>, retrying in <s> s".
 //
 // Retries only where the gateway says nothing was published (503 broker_unavailable, 429 rate
 // limit), after its Retry-After. A timeout is not retried: the first call may have published, and a
@@ -31,6 +31,7 @@ for (let attempt = 1; ; attempt++) {
   }
   if ((res.status === 503 || res.status === 429) && attempt < 5) {
     const waitS = Number(res.headers.get('retry-after') ?? 1);
+    console.error(`busy ${res.status}, retrying in ${waitS} s`);
     await new Promise((r) => setTimeout(r, waitS * 1000));
     continue;
   }

@@ -3,7 +3,7 @@
     SSE_PUBLISH_KEY=... python3 publish_http.py http://localhost:8080 orders '{"id":42}' [event]
 
 Prints "published id=<id>": the event's position in the topic's history, which subscribers see as
-the SSE id.
+the SSE id. Each retry says so on stderr: "busy <status>, retrying in <s> s".
 
 Retries only where the gateway says nothing was published (503 broker_unavailable, 429 rate
 limit), after its Retry-After. A timeout is not retried: the first call may have published, and a
@@ -33,7 +33,9 @@ def publish(base_url, key, topic, data, event=None, attempts=5):
         except urllib.error.HTTPError as e:
             # Errors are JSON too: {"error": code, "message": sentence}
             if e.code in (429, 503) and attempt < attempts:
-                time.sleep(float(e.headers.get("Retry-After", "1")))
+                wait_s = e.headers.get("Retry-After", "1")
+                print(f"busy {e.code}, retrying in {wait_s} s", file=sys.stderr, flush=True)
+                time.sleep(float(wait_s))
                 continue
             answer = json.load(e)
             raise RuntimeError(f"refused {e.code} {answer['error']}: {answer['message']}") from None

@@ -3,7 +3,7 @@
 //	SSE_PUBLISH_KEY=... go run ./publish-http http://localhost:8080 orders '{"id":42}' [event]
 //
 // Prints "published id=<id>": the event's position in the topic's history, which subscribers see
-// as the SSE id.
+// as the SSE id. Each retry says so on stderr: "busy <status>, retrying in <s> s".
 //
 // Retries only where the gateway says nothing was published (503 broker_unavailable, 429 rate
 // limit), after its Retry-After. A timeout is not retried: the first call may have published, and
@@ -79,6 +79,7 @@ func publish(base, key string, e event) (string, error) {
 			if convErr != nil {
 				wait = 1
 			}
+			fmt.Fprintf(os.Stderr, "busy %d, retrying in %d s\n", resp.StatusCode, wait)
 			time.Sleep(time.Duration(wait) * time.Second)
 			continue
 		}
