@@ -327,4 +327,47 @@ class AuthHookTest {
     assertThat(backend.last().header("authorization")).as("forwarded: the backend may know this opaque token")
         .isEqualTo("Bearer not.a.jwt");
   }
+
+  private static List<String> datas(RawHttp s, String expect, Duration timeout) {
+    return s.readEvents(es -> es.stream().anyMatch(e -> expect.equals(e.data())), timeout).stream()
+        .map(e -> e.data()).toList();
+  }
+
+  private static RawHttp streamFrom(String source, String target, String cookie) {
+    Map<String, String> h = new LinkedHashMap<>();
+    h.put("Accept", "text/event-stream");
+    h.put("Cookie", cookie);
+    return RawHttp.openFrom(source, node.port(), RawHttp.request("GET", target, h, null));
+  }
+
+  private static void publish(String topic, String data) {
+    var r = dev.ssegateway.gateway.testing.Http.publish(node.port(),
+        new io.vertx.core.json.JsonObject().put("topic", topic).put("data", data).encode());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+  }
+
+  @Test
+  @Order(9)
+  @DisplayName("the returned sub owns the streamId cursor: ivy's phone resumes where her laptop stopped; jay's same streamId does not")
+  void cursorBelongsToTheReturnedSub() {
+    backend.answer(sessions("[\"user.*\"]", null));
+    String target = "/events?topic=user.ivy&streamId=ivy-tab-" + System.nanoTime();
+    try (RawHttp laptop = streamFrom("127.0.0.1", target, "session=ivy-laptop")) {
+      assertThat(laptop.isEventStream()).isTrue();
+      assertThat(laptop.awaitLive(Duration.ofSeconds(5))).isTrue();
+      publish("user.ivy", "e1");
+      assertThat(datas(laptop, "e1", Duration.ofSeconds(5))).contains("e1");
+    }
+    Scrape.sleep(300); // the cursor is saved as the stream ends; the user slot is given back
+    publish("user.ivy", "e2");
+    try (RawHttp phone = streamFrom("127.0.0.2", target, "session=ivy-phone")) {
+      assertThat(phone.isEventStream()).as("ivy's phone").isTrue();
+      assertThat(datas(phone, "e2", Duration.ofSeconds(5))).as("replayed from ivy's cursor").contains("e2").doesNotContain("e1");
+    }
+    try (RawHttp other = streamFrom("127.0.0.1", target, "session=jay-1")) {
+      assertThat(other.isEventStream()).as("jay").isTrue();
+      assertThat(other.awaitLive(Duration.ofSeconds(5))).isTrue();
+      assertThat(datas(other, "e2", Duration.ofSeconds(1))).as("jay has no cursor of that name").doesNotContain("e1", "e2");
+    }
+  }
 }
