@@ -370,4 +370,45 @@ class AuthHookTest {
       assertThat(datas(other, "e2", Duration.ofSeconds(1))).as("jay has no cursor of that name").doesNotContain("e1", "e2");
     }
   }
+
+  /** Milliseconds to the answer's head for each of {@code n} sequential opens. */
+  private static long[] timeOpens(int n, java.util.function.IntFunction<Map<String, String>> headers, String query) {
+    long[] ms = new long[n];
+    for (int i = 0; i < n; i++) {
+      long start = System.nanoTime();
+      RawHttp.Response r = attempt(query, headers.apply(i));
+      ms[i] = (System.nanoTime() - start) / 1000;
+      assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    }
+    java.util.Arrays.sort(ms);
+    return ms;
+  }
+
+  private static String summary(long[] micros) {
+    return String.format("p50 %.2f ms, p90 %.2f ms, max %.2f ms", micros[micros.length / 2] / 1000.0,
+        micros[micros.length * 9 / 10] / 1000.0, micros[micros.length - 1] / 1000.0);
+  }
+
+  @Test
+  @Order(10)
+  @DisplayName("prints what the hook costs an open: a call to a loopback backend, a cache hit, and a JWT (no call)")
+  void printsTheCostOfAHookCall() {
+    int n = 200;
+    backend.answer(anyCookie("[\"cost.*\"]", null));
+    timeOpens(20, i -> cookie("session=warmup-" + i), "topic=cost.a");
+    int before = backend.calls();
+    long[] miss = timeOpens(n, i -> cookie("session=miss-" + i), "topic=cost.a");
+    assertThat(backend.calls()).isEqualTo(before + n);
+    backend.answer(anyCookie("[\"cost.*\"]", 60_000));
+    attempt("topic=cost.a", cookie("session=cached"));
+    long[] hit = timeOpens(n, i -> cookie("session=cached"), "topic=cost.a");
+    assertThat(backend.calls()).isEqualTo(before + n + 1);
+    // No sub, like the hook's answers here: neither path then takes a per-user slot in Hazelcast.
+    String token = Tokens.hs256(SECRET, Tokens.claims(null, 300, List.of("cost.*"), List.of()));
+    long[] jwt = timeOpens(n, i -> Map.of("Authorization", "Bearer " + token), "topic=cost.a");
+    System.out.printf("[auth hook] %d sequential opens to the stream's head, one node, loopback backend (JDK HttpServer),"
+        + " no sub (no per-user slot):%n"
+        + "  hook call (cache miss): %s%n  cache hit:              %s%n  valid JWT (no call):    %s%n",
+        n, summary(miss), summary(hit), summary(jwt));
+  }
 }

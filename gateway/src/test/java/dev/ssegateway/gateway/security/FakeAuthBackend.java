@@ -41,6 +41,9 @@ final class FakeAuthBackend implements AutoCloseable {
   private volatile Answer answer = (x, s) -> json(x, 200, "{\"allow\":false}");
 
   FakeAuthBackend() throws IOException {
+    // Without it the JDK server leaves Nagle on: its head and body wait for the client's delayed
+    // ACK, which added ~40 ms to every call (measured p50 51.8 ms per open).
+    System.setProperty("sun.net.httpserver.nodelay", "true");
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 100);
     server.setExecutor(threads);
     server.createContext("/authorize", exchange -> {
