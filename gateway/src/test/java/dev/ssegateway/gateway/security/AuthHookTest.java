@@ -223,7 +223,7 @@ class AuthHookTest {
 
   @Test
   @Order(5)
-  @DisplayName("a slow backend: 503 auth_backend_unavailable with Retry-After at the timeout")
+  @DisplayName("a slow backend (late head, or a dribbled body) or a dropped connection: 503 auth_backend_unavailable with Retry-After")
   void slowBackendTimesOut() {
     backend.answer((x, s) -> {
       Scrape.sleep(3000);
@@ -239,10 +239,32 @@ class AuthHookTest {
     assertThat(r.headers().get("retry-after")).matches("[1-9][0-9]*");
     assertThat(calls("timeout")).isEqualTo(timeouts + 1);
     assertThat(ms).as("refused at the deadline, not when the backend answers").isLessThan(2900);
-    // One failure is not enough to open the breaker (3 are): a healthy answer closes the count.
+
+    // A backend that sends its head at once, then dribbles the body: the same deadline holds.
+    backend.answer((x, s) -> {
+      x.sendResponseHeaders(200, 0);
+      x.getResponseBody().write("{\"allow\":".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      x.getResponseBody().flush();
+      Scrape.sleep(3000);
+      x.getResponseBody().write("true,\"topics\":[\"*\"]}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    });
+    start = System.nanoTime();
+    assertRefused(attempt("topic=private.slow", cookie("session=slow-2")), 503, "auth_backend_unavailable");
+    assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(2900);
+    assertThat(calls("timeout")).isEqualTo(timeouts + 2);
+
+    // Two failures are not enough to open the breaker (3 are): a healthy answer resets the count.
     backend.answer(sessions("[\"*\"]", null));
-    assertThat(attempt("topic=private.slow", cookie("session=slow-2")).status()).isEqualTo(200);
+    assertThat(attempt("topic=private.slow", cookie("session=slow-3")).status()).isEqualTo(200);
     assertThat(breakerState()).isZero();
+
+    // A backend that drops the connection without answering: 503 too, counted as unreachable.
+    double unreachable = calls("unreachable");
+    backend.answer((x, s) -> x.getResponseBody().close());
+    assertRefused(attempt("topic=private.slow", cookie("session=slow-4")), 503, "auth_backend_unavailable");
+    assertThat(calls("unreachable")).isEqualTo(unreachable + 1);
+    backend.answer(sessions("[\"*\"]", null));
+    assertThat(attempt("topic=private.slow", cookie("session=slow-5")).status()).isEqualTo(200);
   }
 
   @Test
