@@ -13,6 +13,7 @@ import dev.ssegateway.gateway.cluster.hazelcast.HazelcastClusterState;
 import dev.ssegateway.gateway.cluster.hazelcast.HazelcastConfigFactory;
 import dev.ssegateway.gateway.config.GatewayConfig;
 import dev.ssegateway.gateway.config.Setting;
+import dev.ssegateway.gateway.http.HttpGuards;
 import dev.ssegateway.gateway.http.HttpVerticle;
 import dev.ssegateway.gateway.http.NodeServices;
 import dev.ssegateway.gateway.http.Readiness;
@@ -44,6 +45,7 @@ public final class GatewayNode {
   private final GatewayConfig config;
   private final Vertx vertx;
   private final GatewayMetrics metrics;
+  private HttpGuards guards;
   private final Broker broker;
   private final Hub hub;
   private HazelcastClusterState cluster;
@@ -97,11 +99,12 @@ public final class GatewayNode {
               TopicPattern.all(config.list(Setting.PUBLIC_TOPICS)));
           services = new NodeServices(config, hub, broker, cluster, metrics, readiness, access,
               new PublishRateLimiter(config.intValue(Setting.PUBLISH_RATE)));
+          guards = HttpGuards.create(config, metrics);
           metrics.gauge("sse.cluster.members", "Members of this node's Hazelcast cluster", c::memberCount);
           return broker.start(hub);
         })
         .compose(v -> vertx.deployVerticle(() -> {
-          HttpVerticle verticle = new HttpVerticle(services);
+          HttpVerticle verticle = new HttpVerticle(services, guards);
           verticles.add(verticle);
           return verticle;
         },
