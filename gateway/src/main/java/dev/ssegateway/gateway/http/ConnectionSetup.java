@@ -29,6 +29,8 @@ final class ConnectionSetup {
   static final String DECODER = "httpDecoder";
   static final String VERTX_HANDLER = "handler";
   static final String DEADLINES = "sse-deadlines";
+  /** Vert.x's handler that looks at a plain-text connection's first request for an h2c upgrade. */
+  static final String H2C_UPGRADE = "h2c";
 
   private final HttpServerOptions options;
   private final long headerMs;
@@ -67,7 +69,11 @@ final class ConnectionSetup {
       return;
     }
     if (pipeline.get(DECODER) != null) {
-      pipeline.replace(DECODER, DECODER, new StrictRequestDecoder(options));
+      // With TLS this runs before any byte is decoded; on plain text AcceptHook already swapped
+      // the decoder (here the first request is being decoded: never swap in the middle of it).
+      if (!(pipeline.get(DECODER) instanceof StrictRequestDecoder) && pipeline.get(H2C_UPGRADE) == null) {
+        pipeline.replace(DECODER, DECODER, new StrictRequestDecoder(options));
+      }
       pipeline.addBefore(VERTX_HANDLER, DEADLINES,
           new RequestDeadlines(headerMs, bodyMs, keepAliveMs, pending, metrics::refused));
     } else {

@@ -85,7 +85,7 @@ public final class HttpVerticle extends VerticleBase {
     server = vertx.createHttpServer(options).requestHandler(router()).invalidRequestHandler(this::invalidRequest)
         .connectionHandler(setup::setUp)
         .exceptionHandler(HttpVerticle::connectionFailed);
-    return server.listen();
+    return server.listen().onSuccess(s -> AcceptHook.install(s, options, guards.pending));
   }
 
   /**
@@ -141,8 +141,9 @@ public final class HttpVerticle extends VerticleBase {
     int maxData = services.config().intValue(Setting.MAX_DATA_BYTES);
     // JSON escaping can grow data up to six times (\\uXXXX); the parser enforces the real limit.
     long bodyLimit = maxData * 6L + 4096;
-    router.post("/publish").handler(new PublishGate(services, guards, bodyLimit))
-        .handler(BodyHandler.create(false).setBodyLimit(bodyLimit))
+    // Two routes: vertx-web wants a body handler first on its route, and the gate must run before it.
+    router.post("/publish").handler(new PublishGate(services, guards, bodyLimit));
+    router.post("/publish").handler(BodyHandler.create(false).setBodyLimit(bodyLimit))
         .handler(new PublishHandler(services));
     router.get("/health/live").handler(ctx -> json(ctx.response(), 200, new JsonObject().put("status", "up")));
     router.get("/health/ready").handler(ctx -> {
@@ -182,6 +183,19 @@ public final class HttpVerticle extends VerticleBase {
     router.errorHandler(400, ctx -> ErrorResponses.send(ctx.response(), 400, "bad_request",
         ctx.failure() == null ? "Bad request" : String.valueOf(ctx.failure().getMessage())));
     router.errorHandler(500, UnexpectedErrors::handle);
+    // Runs before the error handlers: a client that went away is no error to log at ERROR (as
+    // vertx-web would, "Unhandled exception in router"), and a failure with a status code that
+    // has no handler of its own still gets a JSON answer with an error id.
+    router.route().failureHandler(ctx -> {
+      int status = ctx.statusCode();
+      if (UnexpectedErrors.isClientAbort(ctx.failure()) || (status == -1 && ctx.response().closed())) {
+        UnexpectedErrors.handle(ctx);
+      } else if (status == 400 || status == 403 || status == 413) {
+        ctx.next();
+      } else {
+        UnexpectedErrors.handle(ctx);
+      }
+    });
     return router;
   }
 
@@ -237,7 +251,9 @@ public final class HttpVerticle extends VerticleBase {
 
   /** Failures of a connection outside any request: a client that reset or vanished is routine. */
   private static void connectionFailed(Throwable t) {
-    if (UnexpectedErrors.isClientAbort(t)) {
+    // Malformed input (a decoder failure, answered 400 and closed) is the client's, not ours.
+    if (UnexpectedErrors.isClientAbort(t) || t instanceof io.netty.handler.codec.DecoderException
+        || t instanceof IllegalArgumentException) {
       log.debug("Connection failed: {}", t.toString());
     } else {
       log.warn("Connection failed: {}", t.toString());

@@ -1,6 +1,8 @@
 package dev.ssegateway.gateway.http;
 
 import io.netty.channel.Channel;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -18,6 +20,7 @@ final class PendingConnections {
   private final int max;
   private final Runnable onEvict;
   private final ConcurrentLinkedDeque<Channel> oldestFirst = new ConcurrentLinkedDeque<>();
+  private final Set<Channel> members = ConcurrentHashMap.newKeySet();
   private final AtomicInteger count = new AtomicInteger();
 
   PendingConnections(int max, Runnable onEvict) {
@@ -25,8 +28,14 @@ final class PendingConnections {
     this.onEvict = onEvict;
   }
 
-  /** The channel became pending (any thread); closes the oldest pending ones beyond the cap. */
+  /**
+   * The channel became pending (any thread; again is a no-op); closes the oldest pending ones
+   * beyond the cap.
+   */
   void enter(Channel channel) {
+    if (!members.add(channel)) {
+      return;
+    }
     oldestFirst.addLast(channel);
     int n = count.incrementAndGet();
     while (n > max) {
@@ -34,6 +43,7 @@ final class PendingConnections {
       if (oldest == null) {
         break;
       }
+      members.remove(oldest);
       n = count.decrementAndGet();
       onEvict.run();
       oldest.close();
@@ -44,7 +54,7 @@ final class PendingConnections {
   void leave(Channel channel) {
     // Searched from the newest end: a stream starts right after its request. The removal is
     // atomic, so a channel evicted at the same moment is not counted out twice.
-    if (oldestFirst.removeLastOccurrence(channel)) {
+    if (members.remove(channel) && oldestFirst.removeLastOccurrence(channel)) {
       count.decrementAndGet();
     }
   }

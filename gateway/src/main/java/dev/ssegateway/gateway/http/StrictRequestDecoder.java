@@ -6,7 +6,6 @@ import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.impl.VertxHttpRequestDecoder;
 import java.util.List;
@@ -20,17 +19,18 @@ import java.util.Locale;
  * those requests is marked failed here instead, so Vert.x hands it to the invalid-request handler,
  * which answers 400 (501 for a transfer coding this server does not implement) and closes.
  *
- * <p>Obs-fold is visible only in the raw bytes, so the head of each request is scanned as it
- * arrives: a header line that starts with a space or a tab is a fold. The scan covers every head
- * byte once; body bytes are skipped and scanning restarts exactly where the decoder finished the
- * previous message.
+ * <p>Obs-fold is visible only in the raw bytes, so every byte is scanned once as it arrives by a
+ * small framing tracker ({@link FramingScan}): a header line that starts with a space or a tab is
+ * a fold. The tracker follows bodies (Content-Length, chunked) to find where the next request
+ * starts. It also makes valid chunk extensions ({@code ;name=value}) acceptable: Netty 4.2.12
+ * refuses unquoted extension values, which RFC 9112 allows (and says to ignore when unknown), so
+ * the tracker checks their characters and blanks them before Netty reads the chunk-size line.
  */
 final class StrictRequestDecoder extends VertxHttpRequestDecoder {
-  private enum Scan { FIRST_LINE, LINE_START, IN_LINE, AFTER_CR, BODY }
-
-  private Scan scan = Scan.FIRST_LINE;
-  private boolean firstLineHasContent;
+  private final FramingScan scan = new FramingScan();
   private FramingViolation violation;
+  /** A request was refused for its framing: nothing after it can be trusted or is decoded. */
+  private boolean poisoned;
 
   StrictRequestDecoder(HttpServerOptions options) {
     super(options);
@@ -39,30 +39,38 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
     if (msg instanceof ByteBuf buf) {
-      scanHead(buf, buf.readerIndex(), buf.writerIndex());
+      String problem = scan.feed(buf, buf.readerIndex(), buf.writerIndex());
+      if (problem != null && violation == null) {
+        violation = new FramingViolation(400, problem.startsWith("obs") ? "obsolete_line_folding" : "bad_framing",
+            problem.startsWith("obs") ? "Header lines must not be folded (obs-fold)" : problem);
+      }
     }
     super.channelRead(ctx, msg);
   }
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
+    if (poisoned) {
+      buffer.skipBytes(buffer.readableBytes());
+      return;
+    }
     int before = out.size();
     super.decode(ctx, buffer, out);
     for (int i = before; i < out.size(); i++) {
-      Object o = out.get(i);
-      if (o instanceof HttpRequest request && request.decoderResult().isSuccess()) {
+      if (out.get(i) instanceof HttpRequest request && request.decoderResult().isSuccess()) {
         FramingViolation v = violation != null ? violation : transferEncodingProblem(request);
+        violation = null;
         if (v != null) {
           request.setDecoderResult(DecoderResult.failure(v));
+          poisoned = true;
+          // Drop anything decoded after the refused head: it may be a smuggled request.
+          while (out.size() > i + 1) {
+            Object dropped = out.remove(out.size() - 1);
+            io.netty.util.ReferenceCountUtil.release(dropped);
+          }
+          buffer.skipBytes(buffer.readableBytes());
+          return;
         }
-        violation = null;
-      }
-      if (o instanceof LastHttpContent) {
-        // The message is complete: what is left in the buffer is the start of the next head,
-        // skipped while the scan was in BODY; scan it now, once.
-        scan = Scan.FIRST_LINE;
-        firstLineHasContent = false;
-        scanHead(buffer, buffer.readerIndex(), buffer.writerIndex());
       }
     }
   }
@@ -99,46 +107,5 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
           "This server accepts only Transfer-Encoding: chunked");
     }
     return null;
-  }
-
-  /** Advances the head scan over {@code buf[from, to)}; flags obs-fold; stops at the head's end. */
-  private void scanHead(ByteBuf buf, int from, int to) {
-    for (int i = from; i < to && scan != Scan.BODY; i++) {
-      byte b = buf.getByte(i);
-      switch (scan) {
-        case FIRST_LINE -> {
-          // Netty skips blank lines and control bytes before a request line; so does this scan.
-          if (b == '\n') {
-            if (firstLineHasContent) {
-              scan = Scan.LINE_START;
-            }
-          } else if (b != '\r' && b != ' ' && b != '\t') {
-            firstLineHasContent = true;
-          }
-        }
-        case LINE_START -> {
-          if (b == ' ' || b == '\t') {
-            if (violation == null) {
-              violation = new FramingViolation(400, "obsolete_line_folding",
-                  "Header lines must not be folded (obs-fold)");
-            }
-            scan = Scan.IN_LINE;
-          } else if (b == '\r') {
-            scan = Scan.AFTER_CR;
-          } else if (b == '\n') {
-            scan = Scan.BODY;
-          } else {
-            scan = Scan.IN_LINE;
-          }
-        }
-        case AFTER_CR -> scan = b == '\n' ? Scan.BODY : Scan.IN_LINE;
-        case IN_LINE -> {
-          if (b == '\n') {
-            scan = Scan.LINE_START;
-          }
-        }
-        default -> { }
-      }
-    }
   }
 }

@@ -41,11 +41,11 @@ class StrictFramingTest {
     return Integer.toHexString(body.length()) + extension + "\r\n" + body + "\r\n0\r\n\r\n";
   }
 
-  /** Sends {@code request} then {@link #NEXT}; returns the socket after reading for up to 3 s. */
+  /** Sends {@code request} then {@link #NEXT}; returns the socket after reading for up to 2 s. */
   private static RawSocket exchange(String request) {
     RawSocket s = RawSocket.connect(node.port());
     s.send(request + NEXT);
-    s.readFor(Duration.ofSeconds(3));
+    s.readFor(Duration.ofSeconds(2));
     return s;
   }
 
