@@ -153,7 +153,7 @@ app.kubernetes.io/component: gateway
 {{- end }}
 {{- end }}
 {{- range $k, $v := .Values.gateway.config }}
-{{- if has $k (list "SSE_HTTP_PORT" "SSE_CLUSTER_PORT" "SSE_CLUSTER_DNS" "SSE_CLUSTER_MEMBERS" "SSE_CLUSTER_NAME" "SSE_DRAIN_MS" "SSE_REDIS_URL" "SSE_REDIS_MODE" "SSE_REDIS_MASTER" "SSE_REDIS_PREFIX" "SSE_PUBLISH_KEY" "SSE_JWT_SECRET" "SSE_JWT_PUBLIC_KEY_FILE" "SSE_JWT_ALGORITHM" "SSE_JWT_JWKS_URL" "SSE_JWT_ISSUER" "SSE_JWT_AUDIENCE" "SSE_PUBLIC_TOPICS" "SSE_TLS_CERT" "SSE_TLS_KEY" "SSE_NODE_ID" "SSE_LOG_FORMAT" "SSE_CORS_ORIGINS") }}
+{{- if has $k (list "SSE_HTTP_PORT" "SSE_CLUSTER_PORT" "SSE_CLUSTER_DNS" "SSE_CLUSTER_MEMBERS" "SSE_CLUSTER_NAME" "SSE_DRAIN_MS" "SSE_REDIS_URL" "SSE_REDIS_MODE" "SSE_REDIS_MASTER" "SSE_REDIS_PREFIX" "SSE_PUBLISH_KEY" "SSE_ADMIN_KEY" "SSE_JWT_SECRET" "SSE_JWT_PUBLIC_KEY_FILE" "SSE_JWT_ALGORITHM" "SSE_JWT_JWKS_URL" "SSE_JWT_ISSUER" "SSE_JWT_AUDIENCE" "SSE_PUBLIC_TOPICS" "SSE_TLS_CERT" "SSE_TLS_KEY" "SSE_NODE_ID" "SSE_LOG_FORMAT" "SSE_CORS_ORIGINS") }}
 {{- fail (printf "gateway.config.%s is set by the chart from its own values (see values.yaml): set that value instead, so ports, probes, grace period and secrets stay consistent" $k) }}
 {{- end }}
 {{- end }}
