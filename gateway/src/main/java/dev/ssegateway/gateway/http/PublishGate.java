@@ -112,11 +112,12 @@ final class PublishGate implements Handler<RoutingContext> {
       return;
     }
     if (length > bodyLimit) {
+      // Its body is not read: the connection cannot carry another request, so it closes.
       services.metrics().refused("event_too_large");
-      ctx.response().putHeader("Connection", "close");
+      ctx.response().putHeader("Connection", "close")
+          .endHandler(v -> ctx.request().connection().close());
       ErrorResponses.send(ctx.response(), 413, "event_too_large",
           "The request body is larger than this gateway accepts (SSE_MAX_DATA_BYTES)");
-      ctx.response().endHandler(v -> ctx.request().connection().close());
       return;
     }
     long reserve = Math.max(length, 0);
