@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Fits each new connection with the gateway's own handlers: the one place that reaches into the
- * Netty pipeline Vert.x builds (names checked against Vert.x 5.0.x; {@code ConnectionSetupTest}
- * fails the build when they change).
+ * Netty pipeline Vert.x builds besides {@link AcceptHook} (names checked against Vert.x 5.0.x;
+ * {@code RequestDeadlinesTest} and {@code StrictFramingTest} fail the build when they change).
  *
  * <p>Until a connection has sent its first byte Vert.x does not know whether it speaks HTTP/1.1
  * or h2c and gives it to no handler; the server's idle timeout, set to SSE_HEADER_TIMEOUT_MS,
@@ -77,6 +77,9 @@ final class ConnectionSetup {
       pipeline.addBefore(VERTX_HANDLER, DEADLINES,
           new RequestDeadlines(headerMs, bodyMs, keepAliveMs, pending, metrics::refused));
     } else {
+      // HTTP/2: one connection carries many streams; it is governed by its idle timeout and
+      // stream limits, not counted as a pending request (AcceptHook counted it at accept).
+      pending.leave(base.channel());
       pipeline.addBefore(VERTX_HANDLER, DEADLINES, new IdleStateHandler(0, 0, http2IdleMs, TimeUnit.MILLISECONDS) {
         @Override
         protected void channelIdle(ChannelHandlerContext ctx, IdleStateEvent evt) {

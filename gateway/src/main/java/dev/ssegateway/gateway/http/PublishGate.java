@@ -5,6 +5,7 @@ import dev.ssegateway.gateway.auth.Principal;
 import dev.ssegateway.gateway.config.Setting;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -99,8 +100,11 @@ final class PublishGate implements Handler<RoutingContext> {
   private void admitted(RoutingContext ctx, String identity, Principal principal) {
     long wait = services.publishRate().acquire(identity);
     if (wait > 0) {
+      services.metrics().refused("publish_rate"); // the metric's reason since before this gate
       ctx.response().putHeader("Retry-After", Long.toString(wait));
-      refuse(ctx, 429, "publish_rate_exceeded", "Too many publishes from this publisher; retry after " + wait + " s");
+      ErrorResponses.send(ctx.response(), 429, "publish_rate_exceeded",
+          "Too many publishes from this publisher; retry after " + wait + " s");
+      discardBody(ctx.request());
       return;
     }
     String declared = ctx.request().getHeader("Content-Length");
@@ -112,10 +116,14 @@ final class PublishGate implements Handler<RoutingContext> {
       return;
     }
     if (length > bodyLimit) {
-      // Its body is not read: the connection cannot carry another request, so it closes.
+      // Its body is not read: an HTTP/1.1 connection cannot carry another request, so it closes;
+      // an HTTP/2 stream is reset (NO_ERROR) after the answer, which asks the client to stop sending.
       services.metrics().refused("event_too_large");
-      ctx.response().putHeader("Connection", "close")
-          .endHandler(v -> ctx.request().connection().close());
+      HttpServerRequest request = ctx.request();
+      if (request.version() != HttpVersion.HTTP_2) {
+        ctx.response().putHeader("Connection", "close");
+      }
+      ctx.response().endHandler(v -> stopReading(request));
       ErrorResponses.send(ctx.response(), 413, "event_too_large",
           "The request body is larger than this gateway accepts (SSE_MAX_DATA_BYTES)");
       return;
@@ -161,6 +169,15 @@ final class PublishGate implements Handler<RoutingContext> {
     discardBody(ctx.request());
   }
 
+  /** Ends a request whose body will not be read: HTTP/1.x closes its connection, HTTP/2 resets its stream. */
+  private static void stopReading(HttpServerRequest request) {
+    if (request.version() == HttpVersion.HTTP_2) {
+      request.response().reset(0);
+    } else {
+      request.connection().close();
+    }
+  }
+
   private void discardBody(HttpServerRequest request) {
     if (request.isEnded()) {
       return;
@@ -169,7 +186,7 @@ final class PublishGate implements Handler<RoutingContext> {
     request.handler(buf -> {
       discarded[0] += buf.length();
       if (discarded[0] > bodyLimit) {
-        request.connection().close();
+        stopReading(request);
       }
     });
     request.exceptionHandler(e -> { });
