@@ -116,14 +116,18 @@ final class PublishGate implements Handler<RoutingContext> {
       return;
     }
     if (length > bodyLimit) {
-      // Its body is not read: an HTTP/1.1 connection cannot carry another request, so it closes;
-      // an HTTP/2 stream is reset (NO_ERROR) after the answer, which asks the client to stop sending.
+      // Its body is not read: an HTTP/1.1 connection cannot carry another request, so it closes.
+      // An HTTP/2 stream's body (flow-controlled, on a connection that carries other streams) is
+      // discarded instead: Java's and curl's h2c upgrade send it as part of the upgrade request.
       services.metrics().refused("event_too_large");
       HttpServerRequest request = ctx.request();
-      if (request.version() != HttpVersion.HTTP_2) {
-        ctx.response().putHeader("Connection", "close");
+      if (request.version() == HttpVersion.HTTP_2) {
+        ErrorResponses.send(ctx.response(), 413, "event_too_large",
+            "The request body is larger than this gateway accepts (SSE_MAX_DATA_BYTES)");
+        discardBody(request);
+        return;
       }
-      ctx.response().endHandler(v -> stopReading(request));
+      ctx.response().putHeader("Connection", "close").endHandler(v -> request.connection().close());
       ErrorResponses.send(ctx.response(), 413, "event_too_large",
           "The request body is larger than this gateway accepts (SSE_MAX_DATA_BYTES)");
       return;
@@ -169,15 +173,6 @@ final class PublishGate implements Handler<RoutingContext> {
     discardBody(ctx.request());
   }
 
-  /** Ends a request whose body will not be read: HTTP/1.x closes its connection, HTTP/2 resets its stream. */
-  private static void stopReading(HttpServerRequest request) {
-    if (request.version() == HttpVersion.HTTP_2) {
-      request.response().reset(0);
-    } else {
-      request.connection().close();
-    }
-  }
-
   private void discardBody(HttpServerRequest request) {
     if (request.isEnded()) {
       return;
@@ -185,8 +180,8 @@ final class PublishGate implements Handler<RoutingContext> {
     long[] discarded = {0};
     request.handler(buf -> {
       discarded[0] += buf.length();
-      if (discarded[0] > bodyLimit) {
-        stopReading(request);
+      if (discarded[0] > bodyLimit && request.version() != HttpVersion.HTTP_2) {
+        request.connection().close();
       }
     });
     request.exceptionHandler(e -> { });
