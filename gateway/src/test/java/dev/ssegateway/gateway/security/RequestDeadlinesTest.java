@@ -161,6 +161,7 @@ class RequestDeadlinesTest {
       }
       Scrape.sleep(300);
       var live = Http.get(cappedPort, "/health/live");
+      Scrape.sleep(300); // the probe's own connection closed the oldest socket: let that close land
       int open = 0;
       for (RawSocket s : sockets) {
         if (!s.readFor(Duration.ofMillis(2))) {
