@@ -433,4 +433,41 @@ class AuthHookTest {
         + "  hook call (cache miss): %s%n  cache hit:              %s%n  valid JWT (no call):    %s%n",
         n, summary(miss), summary(hit), summary(jwt));
   }
+
+  @Test
+  @Order(11)
+  @DisplayName("a burst of 200 browsers at once: every one is asked about and let in, none gets a 5xx")
+  void burstOfNewBrowsers() throws Exception {
+    int n = 200;
+    backend.answer(anyCookie("[\"burst.*\"]", null));
+    int before = backend.calls();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(50);
+    List<java.util.concurrent.Future<RawHttp>> opening = new ArrayList<>();
+    long start = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      int k = i;
+      opening.add(pool.submit(() -> RawHttp.get(node.port(), "/events?topic=burst.a", cookie("session=burst-" + k))));
+    }
+    List<RawHttp> open = new ArrayList<>();
+    int accepted = 0;
+    try {
+      for (var f : opening) {
+        RawHttp s = f.get();
+        open.add(s);
+        if (s.isEventStream()) {
+          accepted++;
+        } else {
+          throw new AssertionError("refused in the burst: " + s.response());
+        }
+      }
+      long ms = (System.nanoTime() - start) / 1_000_000;
+      System.out.printf("[auth hook] burst: %d opens from 50 threads, each a hook call: %d accepted in %d ms, %d backend calls%n",
+          n, accepted, ms, backend.calls() - before);
+      assertThat(accepted).isEqualTo(n);
+      assertThat(backend.calls() - before).isEqualTo(n);
+    } finally {
+      open.forEach(RawHttp::close);
+      pool.shutdownNow();
+    }
+  }
 }
