@@ -88,7 +88,11 @@ final class AcceptHook extends ChannelInboundHandlerAdapter {
 
   /** Feeds protocol detection byte by byte, then swaps in the strict decoder and leaves. */
   private static final class FirstBytes extends ChannelInboundHandlerAdapter {
+    /** Event-loop turns to wait for Vert.x to configure the connection before giving up on it. */
+    private static final int MAX_WAITS = 1000;
     private final HttpServerOptions options;
+    private io.netty.buffer.CompositeByteBuf held;
+    private int waits;
 
     FirstBytes(HttpServerOptions options) {
       this.options = options;
@@ -100,6 +104,49 @@ final class AcceptHook extends ChannelInboundHandlerAdapter {
         ctx.fireChannelRead(msg);
         return;
       }
+      ChannelPipeline pipeline = ctx.pipeline();
+      if (held != null || !configured(pipeline)) {
+        // Bytes can arrive before Vert.x has built the connection's pipeline (it does so in a task
+        // of its own): forwarding them now would lose them, or reach a lenient decoder. Hold them.
+        hold(ctx, buf);
+        return;
+      }
+      feed(ctx, buf);
+    }
+
+    private static boolean configured(ChannelPipeline pipeline) {
+      return pipeline.get(Http1xOrH2CHandler.class) != null || pipeline.get(ConnectionSetup.DECODER) != null;
+    }
+
+    private void hold(ChannelHandlerContext ctx, ByteBuf buf) {
+      if (held == null) {
+        held = ctx.alloc().compositeBuffer();
+        ctx.executor().execute(() -> retry(ctx));
+      }
+      held.addComponent(true, buf);
+    }
+
+    private void retry(ChannelHandlerContext ctx) {
+      if (held == null || ctx.isRemoved()) {
+        return;
+      }
+      if (!configured(ctx.pipeline())) {
+        if (++waits > MAX_WAITS || !ctx.channel().isActive()) {
+          log.warn("Closing a connection whose pipeline Vert.x never configured");
+          held.release();
+          held = null;
+          ctx.close();
+          return;
+        }
+        ctx.executor().execute(() -> retry(ctx));
+        return;
+      }
+      ByteBuf buf = held;
+      held = null;
+      feed(ctx, buf);
+    }
+
+    private void feed(ChannelHandlerContext ctx, ByteBuf buf) {
       ChannelPipeline pipeline = ctx.pipeline();
       while (buf.isReadable() && pipeline.get(Http1xOrH2CHandler.class) != null) {
         ctx.fireChannelRead(buf.readRetainedSlice(1));
@@ -115,6 +162,14 @@ final class AcceptHook extends ChannelInboundHandlerAdapter {
         ctx.fireChannelRead(buf);
       } else {
         buf.release();
+      }
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+      if (held != null) {
+        held.release();
+        held = null;
       }
     }
   }
