@@ -11,12 +11,14 @@ import dev.ssegateway.gateway.broker.redis.RedisBroker;
 import dev.ssegateway.gateway.cluster.NodeReport;
 import dev.ssegateway.gateway.cluster.hazelcast.HazelcastClusterState;
 import dev.ssegateway.gateway.cluster.hazelcast.HazelcastConfigFactory;
+import dev.ssegateway.gateway.cluster.hazelcast.HazelcastPresence;
 import dev.ssegateway.gateway.config.GatewayConfig;
 import dev.ssegateway.gateway.config.Setting;
 import dev.ssegateway.gateway.http.HttpVerticle;
 import dev.ssegateway.gateway.http.NodeServices;
 import dev.ssegateway.gateway.http.Readiness;
 import dev.ssegateway.gateway.hub.Hub;
+import dev.ssegateway.gateway.hub.NodePresence;
 import dev.ssegateway.gateway.limits.Admission;
 import dev.ssegateway.gateway.limits.ClientAddress;
 import dev.ssegateway.gateway.limits.PublishRateLimiter;
@@ -49,6 +51,7 @@ public final class GatewayNode {
   private final Broker broker;
   private final Hub hub;
   private HazelcastClusterState cluster;
+  private NodePresence presence;
   private Readiness readiness;
   private NodeServices services;
   private String deploymentId;
@@ -98,6 +101,14 @@ public final class GatewayNode {
             config.intValue(Setting.MAX_CURSORS_PER_OWNER))
         .compose(c -> {
           cluster = c;
+          return HazelcastPresence.start(vertx, c.hazelcast());
+        })
+        .compose(p -> {
+          presence = new NodePresence(vertx, p, config.nodeId(), config.intValue(Setting.PRESENCE_MAX_LISTED),
+              config.intValue(Setting.PRESENCE_EVENTS_PER_SECOND));
+          metrics.gauge("sse.presence.events.dropped",
+              "sse-presence events this node dropped over SSE_PRESENCE_EVENTS_PER_SECOND (since start)",
+              presence.tracker()::droppedEvents);
           return config.tokensRequired()
               ? JwtVerifier.start(vertx, config).map(v -> (TokenVerifier) v)
               : Future.succeededFuture((TokenVerifier) null);
@@ -110,7 +121,7 @@ public final class GatewayNode {
           services = new NodeServices(config, hub, broker, cluster, metrics, readiness, access,
               new PublishRateLimiter(config.intValue(Setting.PUBLISH_RATE)),
               new Admission(config.intValue(Setting.MAX_CONNECTIONS), config.intValue(Setting.MAX_CONNECTIONS_PER_ADDRESS)),
-              new ClientAddress(config.list(Setting.TRUSTED_PROXIES)));
+              new ClientAddress(config.list(Setting.TRUSTED_PROXIES)), presence);
           metrics.gauge("sse.cluster.members", "Members of this node's Hazelcast cluster", c::memberCount);
           metrics.gauge("sse.connections.reserved",
               "Stream places held: open streams plus requests still being checked", services.admission()::held);
@@ -202,6 +213,9 @@ public final class GatewayNode {
   public Future<Void> stop() {
     if (reportTimer >= 0) {
       vertx.cancelTimer(reportTimer);
+    }
+    if (presence != null) {
+      presence.close();
     }
     long start = System.currentTimeMillis();
     Promise<Void> stopped = Promise.promise();

@@ -1,0 +1,138 @@
+package dev.ssegateway.gateway.cluster.hazelcast;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import com.hazelcast.query.Predicate;
+import com.hazelcast.topic.ITopic;
+import dev.ssegateway.gateway.cluster.Presence;
+import dev.ssegateway.gateway.cluster.PresenceEvent;
+import dev.ssegateway.gateway.cluster.PresenceSlice;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Presence in Hazelcast: one IMap entry per (topic, member), {@code topic|memberUuid}, written only
+ * by its member, so that writes never contend. A read asks for the entries of the members in the
+ * current member list: a member that died is left out as soon as Hazelcast drops it (a second or so
+ * after its sockets close, at most SSE's 8 s heartbeat timeout when the host vanished), the
+ * survivors delete its entries, and each entry's time-to-live is the last safety net. Join/leave
+ * events go over one ITopic to every member.
+ *
+ * <p>Only asynchronous calls run on the caller's thread; the one blocking call (deleting a dead
+ * member's entries, which visits every partition) runs on a worker.
+ */
+public final class HazelcastPresence implements Presence {
+  private static final Logger log = LoggerFactory.getLogger(HazelcastPresence.class);
+  static final String PRESENCE_MAP = "sse-presence";
+  static final String EVENTS_TOPIC = "sse-presence-events";
+  /** Shares are refreshed every NodePresence.REFRESH_MS (20 s): three missed refreshes and they expire. */
+  static final long TTL_MS = 60_000;
+  private static final char SEPARATOR = '|'; // not allowed in topic names
+
+  private final HazelcastInstance hz;
+  private final IMap<String, String> shares;
+  private final ITopic<String> events;
+  private final String memberKey;
+
+  private HazelcastPresence(Vertx vertx, HazelcastInstance hz) {
+    this.hz = hz;
+    this.shares = hz.getMap(PRESENCE_MAP);
+    this.events = hz.getTopic(EVENTS_TOPIC);
+    this.memberKey = hz.getCluster().getLocalMember().getUuid().toString();
+    hz.getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent e) {}
+
+      @Override
+      public void memberRemoved(MembershipEvent e) {
+        String dead = e.getMember().getUuid().toString();
+        vertx.executeBlocking(() -> {
+          shares.removeAll(new OfMember(dead));
+          return null;
+        }, false).onFailure(x -> log.warn("Removing presence of member {} failed (its entries expire): {}",
+            dead, x.getMessage()));
+      }
+    });
+  }
+
+  /** Sets up on a worker: getting a distributed object may wait on the cluster. */
+  public static Future<HazelcastPresence> start(Vertx vertx, HazelcastInstance hz) {
+    return vertx.executeBlocking(() -> new HazelcastPresence(vertx, hz));
+  }
+
+  @Override
+  public void write(Map<String, PresenceSlice> slices) {
+    slices.forEach((topic, slice) -> {
+      String key = topic + SEPARATOR + memberKey;
+      java.util.concurrent.CompletionStage<?> done = slice == null
+          ? shares.removeAsync(key)
+          : shares.setAsync(key, slice.encode(), TTL_MS, TimeUnit.MILLISECONDS);
+      done.exceptionally(e -> {
+        log.debug("Writing presence of {} failed: {}", topic, e.getMessage());
+        return null;
+      });
+    });
+  }
+
+  @Override
+  public void announce(List<PresenceEvent> list) {
+    events.publishAsync(PresenceEvent.encodeAll(list)).exceptionally(e -> {
+      log.debug("Announcing {} presence events failed: {}", list.size(), e.getMessage());
+      return null;
+    });
+  }
+
+  @Override
+  public void onEvents(Consumer<List<PresenceEvent>> receiver) {
+    events.addMessageListener(m -> {
+      try {
+        receiver.accept(PresenceEvent.decodeAll(m.getMessageObject()));
+      } catch (RuntimeException e) {
+        log.warn("Dropped a malformed presence message: {}", e.toString());
+      }
+    });
+  }
+
+  @Override
+  public Future<List<PresenceSlice>> slices(String topic) {
+    List<Future<String>> reads = new ArrayList<>();
+    for (Member m : hz.getCluster().getMembers()) {
+      reads.add(Future.fromCompletionStage(shares.getAsync(topic + SEPARATOR + m.getUuid())));
+    }
+    return Future.all(reads).map(all -> {
+      List<PresenceSlice> slices = new ArrayList<>();
+      for (int i = 0; i < all.size(); i++) {
+        String json = all.resultAt(i);
+        if (json != null) {
+          slices.add(PresenceSlice.decode(json));
+        }
+      }
+      return slices;
+    });
+  }
+
+  /** Entries written by one member (keys end with its UUID). */
+  static final class OfMember implements Predicate<String, String> {
+    private static final long serialVersionUID = 1L;
+    private final String suffix;
+
+    OfMember(String member) {
+      this.suffix = SEPARATOR + member;
+    }
+
+    @Override
+    public boolean apply(Map.Entry<String, String> entry) {
+      return entry.getKey().endsWith(suffix);
+    }
+  }
+}
