@@ -5,6 +5,7 @@ import dev.ssegateway.gateway.cluster.PresenceList;
 import dev.ssegateway.gateway.sse.SseConnection;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
@@ -17,6 +18,8 @@ public final class NodePresence {
   public static final long FLUSH_MS = 250;
   /** Shares are rewritten this often even unchanged, renewing their time-to-live. */
   public static final long REFRESH_MS = 20_000;
+  /** A list that Hazelcast has not answered by then fails (503) rather than hold the request. */
+  public static final long LIST_TIMEOUT_MS = 5_000;
 
   private final Vertx vertx;
   private final Presence presence;
@@ -61,7 +64,18 @@ public final class NodePresence {
 
   /** One page of who is connected to {@code topic} across the live nodes, with the counts. */
   public Future<JsonObject> list(String topic, int offset, int limit) {
-    return presence.slices(topic).map(slices -> PresenceList.page(topic, slices, offset, limit));
+    Promise<JsonObject> answer = Promise.promise();
+    long timer = vertx.setTimer(LIST_TIMEOUT_MS, t -> answer.tryFail(
+        "The cluster state (Hazelcast) did not answer within " + LIST_TIMEOUT_MS + " ms"));
+    presence.slices(topic).onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      if (ar.succeeded()) {
+        answer.tryComplete(PresenceList.page(topic, ar.result(), offset, limit));
+      } else {
+        answer.tryFail(ar.cause());
+      }
+    });
+    return answer.future();
   }
 
   public PresenceTracker tracker() {

@@ -3,6 +3,7 @@ package dev.ssegateway.gateway.cluster.hazelcast;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.config.MapConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.query.Predicate;
@@ -13,9 +14,9 @@ import dev.ssegateway.gateway.cluster.PresenceSlice;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,12 +44,23 @@ public final class HazelcastPresence implements Presence {
   private final IMap<String, String> shares;
   private final ITopic<String> events;
   private final String memberKey;
+  private volatile Consumer<List<PresenceEvent>> receiver = list -> {};
 
   private HazelcastPresence(Vertx vertx, HazelcastInstance hz) {
     this.hz = hz;
+    // Every write renews the time-to-live; one batched write per flush cannot carry its own.
+    hz.getConfig().addMapConfig(new MapConfig(PRESENCE_MAP).setTimeToLiveSeconds((int) (TTL_MS / 1000)));
     this.shares = hz.getMap(PRESENCE_MAP);
     this.events = hz.getTopic(EVENTS_TOPIC);
     this.memberKey = hz.getCluster().getLocalMember().getUuid().toString();
+    // Registered here, on a worker: registering a listener waits on the other members.
+    events.addMessageListener(m -> {
+      try {
+        receiver.accept(PresenceEvent.decodeAll(m.getMessageObject()));
+      } catch (RuntimeException e) {
+        log.warn("Dropped a malformed presence message: {}", e.toString());
+      }
+    });
     hz.getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent e) {}
@@ -72,16 +84,24 @@ public final class HazelcastPresence implements Presence {
 
   @Override
   public void write(Map<String, PresenceSlice> slices) {
+    Map<String, String> set = new HashMap<>();
     slices.forEach((topic, slice) -> {
       String key = topic + SEPARATOR + memberKey;
-      java.util.concurrent.CompletionStage<?> done = slice == null
-          ? shares.removeAsync(key)
-          : shares.setAsync(key, slice.encode(), TTL_MS, TimeUnit.MILLISECONDS);
-      done.exceptionally(e -> {
-        log.debug("Writing presence of {} failed: {}", topic, e.getMessage());
+      if (slice != null) {
+        set.put(key, slice.encode());
+      } else {
+        shares.deleteAsync(key).exceptionally(e -> {
+          log.debug("Removing presence of {} failed (it expires): {}", topic, e.getMessage());
+          return null;
+        });
+      }
+    });
+    if (!set.isEmpty()) {
+      shares.setAllAsync(set).exceptionally(e -> {
+        log.debug("Writing presence of {} topics failed: {}", set.size(), e.getMessage());
         return null;
       });
-    });
+    }
   }
 
   @Override
@@ -94,13 +114,7 @@ public final class HazelcastPresence implements Presence {
 
   @Override
   public void onEvents(Consumer<List<PresenceEvent>> receiver) {
-    events.addMessageListener(m -> {
-      try {
-        receiver.accept(PresenceEvent.decodeAll(m.getMessageObject()));
-      } catch (RuntimeException e) {
-        log.warn("Dropped a malformed presence message: {}", e.toString());
-      }
-    });
+    this.receiver = receiver;
   }
 
   @Override
