@@ -1,0 +1,3 @@
+module sse-gateway/examples
+
+go 1.19
