@@ -63,9 +63,7 @@ public final class PresenceTracker {
         p.anonymous++;
       } else {
         p.identified.put(id, new PresenceEntry(sub, node, sinceMs));
-        if (eventsPerSecond > 0) {
-          p.pending.put(id, new PresenceEvent(t, sub, node, PresenceEvent.JOIN));
-        }
+        pend(p, id, new PresenceEvent(t, sub, node, PresenceEvent.JOIN));
       }
     }
     return id;
@@ -83,10 +81,19 @@ public final class PresenceTracker {
         p.anonymous--;
       } else {
         p.identified.remove(id);
-        if (eventsPerSecond > 0 && p.pending.remove(id) == null) {
-          p.pending.put(id, new PresenceEvent(t, sub, node, PresenceEvent.LEAVE));
+        if (p.pending.remove(id) == null) {
+          pend(p, id, new PresenceEvent(t, sub, node, PresenceEvent.LEAVE));
         }
       }
+    }
+  }
+
+  /** No more events wait than one flush may send: a burst of 100k joins holds 50, not 100k. */
+  private void pend(TopicPresence p, long id, PresenceEvent event) {
+    if (p.pending.size() < eventsPerSecond) {
+      p.pending.put(id, event);
+    } else if (eventsPerSecond > 0) {
+      droppedEvents++;
     }
   }
 

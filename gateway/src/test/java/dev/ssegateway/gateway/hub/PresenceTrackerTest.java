@@ -108,4 +108,35 @@ class PresenceTrackerTest {
     assertThat(last.getValue("nextOffset")).isNull();
     assertThat(PresenceList.page("t", slices, 100, 3).getJsonArray("entries")).isEmpty();
   }
+
+  @Test
+  @DisplayName("a topic with 100k identified subscribers on one node: counted in full, its share stays at the cap")
+  void hundredThousandSubscribers() {
+    PresenceTracker tracker = new PresenceTracker(presence, "n1", 1000, 50);
+    int n = 100_000;
+    long[] ids = new long[n];
+    long t0 = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      ids[i] = tracker.join(T, "user-" + i, i);
+    }
+    long joined = System.nanoTime();
+    tracker.flush(10_000, false);
+    long flushed = System.nanoTime();
+    PresenceSlice s = slice();
+    int bytes = s.encode().length();
+    for (int i = 0; i < n / 2; i++) {
+      tracker.leave(ids[i], T, "user-" + i);
+    }
+    long left = System.nanoTime();
+    tracker.flush(11_000, false);
+    System.out.printf("presence tracker: %d joins %.0f ns each, flush %.1f ms, share %d entries / %d bytes,"
+            + " %d leaves %.0f ns each, events sent %d, dropped %d%n",
+        n, (joined - t0) / (double) n, (flushed - joined) / 1e6, s.listed().size(), bytes,
+        n / 2, (left - flushed) / (double) (n / 2), announced.size(), tracker.droppedEvents());
+    assertThat(s.count()).isEqualTo(n);
+    assertThat(s.listed()).hasSize(1000);
+    assertThat(slice().count()).isEqualTo(n / 2);
+    assertThat(slice().listed().get(0).sub()).isEqualTo("user-" + n / 2);
+    assertThat(announced).hasSize(100);
+  }
 }

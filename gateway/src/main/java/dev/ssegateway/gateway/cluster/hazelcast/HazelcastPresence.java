@@ -84,6 +84,15 @@ public final class HazelcastPresence implements Presence {
 
   @Override
   public void write(Map<String, PresenceSlice> slices) {
+    try {
+      writeShares(slices);
+    } catch (RuntimeException e) {
+      // A member that stopped throws at once: the shares go with it, nothing to retry.
+      log.debug("Writing presence failed: {}", e.toString());
+    }
+  }
+
+  private void writeShares(Map<String, PresenceSlice> slices) {
     Map<String, String> set = new HashMap<>();
     slices.forEach((topic, slice) -> {
       String key = topic + SEPARATOR + memberKey;
@@ -106,10 +115,14 @@ public final class HazelcastPresence implements Presence {
 
   @Override
   public void announce(List<PresenceEvent> list) {
-    events.publishAsync(PresenceEvent.encodeAll(list)).exceptionally(e -> {
-      log.debug("Announcing {} presence events failed: {}", list.size(), e.getMessage());
-      return null;
-    });
+    try {
+      events.publishAsync(PresenceEvent.encodeAll(list)).exceptionally(e -> {
+        log.debug("Announcing {} presence events failed: {}", list.size(), e.getMessage());
+        return null;
+      });
+    } catch (RuntimeException e) {
+      log.debug("Announcing {} presence events failed: {}", list.size(), e.toString());
+    }
   }
 
   @Override
@@ -120,8 +133,12 @@ public final class HazelcastPresence implements Presence {
   @Override
   public Future<List<PresenceSlice>> slices(String topic) {
     List<Future<String>> reads = new ArrayList<>();
-    for (Member m : hz.getCluster().getMembers()) {
-      reads.add(Future.fromCompletionStage(shares.getAsync(topic + SEPARATOR + m.getUuid())));
+    try {
+      for (Member m : hz.getCluster().getMembers()) {
+        reads.add(Future.fromCompletionStage(shares.getAsync(topic + SEPARATOR + m.getUuid())));
+      }
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e); // the member is not running
     }
     return Future.all(reads).map(all -> {
       List<PresenceSlice> slices = new ArrayList<>();
