@@ -101,7 +101,7 @@ public final class GatewayNode {
             config.intValue(Setting.MAX_CURSORS_PER_OWNER))
         .compose(c -> {
           cluster = c;
-          return HazelcastPresence.start(vertx, c.hazelcast());
+          return HazelcastPresence.start(vertx, c.hazelcast(), config.intValue(Setting.PRESENCE_EVENTS_PER_SECOND));
         })
         .compose(p -> {
           presence = new NodePresence(vertx, p, config.nodeId(), config.intValue(Setting.PRESENCE_MAX_LISTED),

@@ -241,7 +241,8 @@ class PresenceClusterTest {
   @Order(Integer.MAX_VALUE) // kills a node: runs last
   @DisplayName("a crashed node's entries vanish from every survivor's answer within seconds")
   void crashedNodeVanishes() {
-    subscribe(nodes.get(0), "lobby/crash", token("frank", "lobby/*"), false);
+    SseClient frank = subscribe(nodes.get(0), "lobby/crash", token("frank", "lobby/*"), true);
+    awaitConnected(frank);
     subscribe(nodes.get(1), "lobby/crash", token("eve", "lobby/*"), false);
     subscribe(nodes.get(1), "lobby/crash", null, false);
     awaitPresence(nodes.get(0), "lobby/crash", p -> p.getInteger("total") == 3);
@@ -255,5 +256,9 @@ class PresenceClusterTest {
     assertThat(after.getInteger("anonymous")).isZero();
     assertThat(goneMs).as("within seconds").isLessThan(10_000);
     assertThat(awaitPresence(nodes.get(2), "lobby/crash", p -> p.getInteger("total") == 1).getInteger("nodes")).isEqualTo(1);
+    frank.awaitEvents(e -> presenceEvents(frank).stream().anyMatch(j -> j.getString("sub").equals("eve")
+        && j.getString("action").equals("leave") && j.getString("node").equals("node-2")), Duration.ofSeconds(5));
+    assertThat(presenceEvents(frank).stream().filter(j -> j.getString("action").equals("leave")).count())
+        .as("one survivor speaks for the dead node: one leave, not one per survivor").isEqualTo(1);
   }
 }

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,10 @@ public final class HazelcastPresence implements Presence {
   /** Shares are refreshed every NodePresence.REFRESH_MS (20 s): three missed refreshes and they expire. */
   static final long TTL_MS = 60_000;
   private static final char SEPARATOR = '|'; // not allowed in topic names
+  static final int MAX_DEAD_LEAVES = 10_000;
+  /** Survivors other than the oldest delete a dead member's shares after this, as a backstop. */
+  static final long FOLLOWER_CLEANUP_DELAY_MS = 10_000;
+  static final int LEAVES_PER_MESSAGE = 1000;
 
   private final HazelcastInstance hz;
   private final IMap<String, String> shares;
@@ -46,7 +51,7 @@ public final class HazelcastPresence implements Presence {
   private final String memberKey;
   private volatile Consumer<List<PresenceEvent>> receiver = list -> {};
 
-  private HazelcastPresence(Vertx vertx, HazelcastInstance hz) {
+  private HazelcastPresence(Vertx vertx, HazelcastInstance hz, int leavesPerTopic) {
     this.hz = hz;
     // Every write renews the time-to-live; one batched write per flush cannot carry its own.
     hz.getConfig().addMapConfig(new MapConfig(PRESENCE_MAP).setTimeToLiveSeconds((int) (TTL_MS / 1000)));
@@ -68,18 +73,53 @@ public final class HazelcastPresence implements Presence {
       @Override
       public void memberRemoved(MembershipEvent e) {
         String dead = e.getMember().getUuid().toString();
-        vertx.executeBlocking(() -> {
-          shares.removeAll(new OfMember(dead));
+        // The oldest survivor reads the dead member's shares (to announce the leaves), then deletes
+        // them; the others delete later, in case it dies too, not before it has read them.
+        boolean oldest = oldestMember();
+        vertx.setTimer(oldest ? 1 : FOLLOWER_CLEANUP_DELAY_MS, t -> vertx.executeBlocking(() -> {
+          OfMember ofDead = new OfMember(dead);
+          if (oldest) {
+            announceLeaves(shares.entrySet(ofDead), leavesPerTopic);
+          }
+          shares.removeAll(ofDead);
           return null;
         }, false).onFailure(x -> log.warn("Removing presence of member {} failed (its entries expire): {}",
-            dead, x.getMessage()));
+            dead, x.getMessage())));
       }
     });
   }
 
-  /** Sets up on a worker: getting a distributed object may wait on the cluster. */
-  public static Future<HazelcastPresence> start(Vertx vertx, HazelcastInstance hz) {
-    return vertx.executeBlocking(() -> new HazelcastPresence(vertx, hz));
+  /**
+   * Sets up on a worker: getting a distributed object may wait on the cluster.
+   *
+   * @param leavesPerTopic most leave events announced per topic for the listed connections of a
+   *     member that died (its clients reconnect elsewhere and join again)
+   */
+  public static Future<HazelcastPresence> start(Vertx vertx, HazelcastInstance hz, int leavesPerTopic) {
+    return vertx.executeBlocking(() -> new HazelcastPresence(vertx, hz, leavesPerTopic));
+  }
+
+  /** One member speaks for the dead, so that listeners get each leave once. */
+  private boolean oldestMember() {
+    return hz.getCluster().getMembers().iterator().next().localMember();
+  }
+
+  /**
+   * A dead member cannot say its connections left: the oldest survivor announces a leave for each
+   * connection it listed, at most {@code perTopic} per topic and {@value #MAX_DEAD_LEAVES} in all,
+   * in messages of {@value #LEAVES_PER_MESSAGE}.
+   */
+  private void announceLeaves(Set<Map.Entry<String, String>> deadShares, int perTopic) {
+    List<PresenceEvent> leaves = new ArrayList<>();
+    for (Map.Entry<String, String> e : deadShares) {
+      String topic = e.getKey().substring(0, e.getKey().lastIndexOf(SEPARATOR));
+      PresenceSlice slice = PresenceSlice.decode(e.getValue());
+      slice.listed().stream().limit(Math.min(perTopic, MAX_DEAD_LEAVES - leaves.size()))
+          .forEach(entry -> leaves.add(new PresenceEvent(topic, entry.sub(), entry.node(), PresenceEvent.LEAVE)));
+    }
+    for (int i = 0; i < leaves.size(); i += LEAVES_PER_MESSAGE) {
+      announce(leaves.subList(i, Math.min(leaves.size(), i + LEAVES_PER_MESSAGE)));
+    }
   }
 
   @Override
