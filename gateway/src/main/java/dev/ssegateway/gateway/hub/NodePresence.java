@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Presence as the node's HTTP handlers see it: streams are tracked while they live (and get
@@ -54,7 +55,11 @@ public final class NodePresence {
     if (events) {
       feed.listen(topics, connection, loop);
     }
+    AtomicBoolean left = new AtomicBoolean();
     return () -> {
+      if (left.getAndSet(true)) {
+        return; // once: a second leave would count the connection out twice
+      }
       tracker.leave(id, topics, sub);
       if (events) {
         feed.unlisten(topics, connection, loop);

@@ -61,7 +61,8 @@ public final class PresenceFeed {
       }
       for (Context loop : byLoop.keySet()) {
         loop.runOnContext(v -> {
-          Set<SseConnection> set = byLoop.get(loop);
+          Map<Context, Set<SseConnection>> now = listeners.get(topic); // fresh: the topic may have been re-added
+          Set<SseConnection> set = now == null ? null : now.get(loop);
           if (set == null) {
             return;
           }
