@@ -34,7 +34,12 @@ public final class NodePresence {
     this.presence = presence;
     this.tracker = new PresenceTracker(presence, node, maxListed, eventsPerSecond);
     presence.onEvents(feed::deliver);
-    this.timer = vertx.setPeriodic(FLUSH_MS, t -> flush());
+    // On a worker, one flush at a time: encoding every changed share (up to maxListed entries
+    // each) is work an event loop serving streams should not do.
+    this.timer = vertx.setPeriodic(FLUSH_MS, t -> vertx.executeBlocking(() -> {
+      flush();
+      return null;
+    }, true));
   }
 
   private void flush() {

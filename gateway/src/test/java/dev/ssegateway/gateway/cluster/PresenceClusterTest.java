@@ -3,6 +3,8 @@ package dev.ssegateway.gateway.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ssegateway.gateway.GatewayNode;
+import dev.ssegateway.gateway.cluster.hazelcast.HazelcastPresence;
+import dev.ssegateway.gateway.hub.PresenceTracker;
 import dev.ssegateway.gateway.security.Tokens;
 import dev.ssegateway.gateway.testing.Gateways;
 import dev.ssegateway.gateway.testing.Http;
@@ -220,6 +222,59 @@ class PresenceClusterTest {
         seconds, joins, dropped(nodes.get(2)) - droppedBefore);
     assertThat(joins).isGreaterThan(0).isLessThanOrEqualTo((seconds + 1) * EVENTS_PER_SECOND);
     assertThat(dropped(nodes.get(2)) - droppedBefore).isEqualTo(20 - joins);
+  }
+
+  @Test
+  @DisplayName("a topic with 100,002 identified subscribers over three members: total exact, list capped at 1,000 per member")
+  void hundredThousandSubscribers() {
+    // The bookkeeping of 33,334 streams per member, fed straight into real Hazelcast shares with the
+    // default cap (this class's nodes use a cap of 5): what GET /presence reads for such a topic.
+    String[] topic = {"lobby/huge"};
+    List<PresenceTracker> trackers = new ArrayList<>();
+    List<HazelcastPresence> shares = new ArrayList<>();
+    long[][] ids = new long[nodes.size()][33_334];
+    for (GatewayNode node : nodes) {
+      HazelcastPresence presence = Gateways.await(HazelcastPresence.start(node.vertx(), node.cluster().hazelcast(), 50));
+      shares.add(presence);
+      PresenceTracker tracker = new PresenceTracker(presence, node.config().nodeId(), 1000, 50);
+      for (int i = 0; i < 33_334; i++) {
+        ids[trackers.size()][i] = tracker.join(topic, node.config().nodeId() + "-user-" + i, System.currentTimeMillis());
+      }
+      long t0 = System.nanoTime();
+      tracker.flush(System.currentTimeMillis(), false);
+      long first = System.nanoTime() - t0;
+      for (int k = 0; k < 20; k++) { // warm: what a steady node pays per flush of this topic
+        tracker.flush(System.currentTimeMillis(), true);
+      }
+      t0 = System.nanoTime();
+      tracker.flush(System.currentTimeMillis(), true);
+      System.out.printf("presence 100k: %s flush of a 1,000-entry share: first %.2f ms, warm %.2f ms (caller's thread)%n",
+          node.config().nodeId(), first / 1e6, (System.nanoTime() - t0) / 1e6);
+      trackers.add(tracker);
+    }
+    JsonObject first = awaitPresence(nodes.get(0), "lobby/huge", p -> p.getInteger("total") == 100_002);
+    assertThat(first.getInteger("listed")).isEqualTo(3000);
+    assertThat(first.getInteger("unlisted")).isEqualTo(100_002 - 3000);
+    long[] ms = new long[20];
+    int bytes = 0;
+    for (int i = 0; i < ms.length; i++) {
+      long t0 = System.nanoTime();
+      HttpResponse<String> r = presence(nodes.get(i % 3), "topic=lobby/huge&limit=1000&offset=1000", Gateways.PUBLISH_KEY);
+      ms[i] = (System.nanoTime() - t0) / 1_000_000;
+      bytes = r.body().length();
+      assertThat(new JsonObject(r.body()).getJsonArray("entries")).hasSize(1000);
+    }
+    java.util.Arrays.sort(ms);
+    System.out.printf("presence 100k: GET /presence limit=1000 over 3 shares: median %d ms, max %d ms, %d bytes%n",
+        ms[ms.length / 2], ms[ms.length - 1], bytes);
+    for (int n = 0; n < trackers.size(); n++) {
+      for (int i = 0; i < 33_334; i++) {
+        trackers.get(n).leave(ids[n][i], topic, nodes.get(n).config().nodeId() + "-user-" + i);
+      }
+      trackers.get(n).flush(System.currentTimeMillis(), false);
+      Gateways.await(shares.get(n).close(nodes.get(n).vertx()));
+    }
+    awaitPresence(nodes.get(0), "lobby/huge", p -> p.getInteger("total") == 0);
   }
 
   private static double dropped(GatewayNode node) {

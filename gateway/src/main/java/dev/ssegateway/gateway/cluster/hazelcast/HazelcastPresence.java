@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +51,8 @@ public final class HazelcastPresence implements Presence {
   private final ITopic<String> events;
   private final String memberKey;
   private volatile Consumer<List<PresenceEvent>> receiver = list -> {};
+  private final UUID messageListener;
+  private final UUID membershipListener;
 
   private HazelcastPresence(Vertx vertx, HazelcastInstance hz, int leavesPerTopic) {
     this.hz = hz;
@@ -59,14 +62,14 @@ public final class HazelcastPresence implements Presence {
     this.events = hz.getTopic(EVENTS_TOPIC);
     this.memberKey = hz.getCluster().getLocalMember().getUuid().toString();
     // Registered here, on a worker: registering a listener waits on the other members.
-    events.addMessageListener(m -> {
+    this.messageListener = events.addMessageListener(m -> {
       try {
         receiver.accept(PresenceEvent.decodeAll(m.getMessageObject()));
       } catch (RuntimeException e) {
         log.warn("Dropped a malformed presence message: {}", e.toString());
       }
     });
-    hz.getCluster().addMembershipListener(new MembershipListener() {
+    this.membershipListener = hz.getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent e) {}
 
@@ -97,6 +100,15 @@ public final class HazelcastPresence implements Presence {
    */
   public static Future<HazelcastPresence> start(Vertx vertx, HazelcastInstance hz, int leavesPerTopic) {
     return vertx.executeBlocking(() -> new HazelcastPresence(vertx, hz, leavesPerTopic));
+  }
+
+  /** Stops receiving events and membership changes (on a worker: it waits on the cluster). */
+  public Future<Void> close(Vertx vertx) {
+    return vertx.executeBlocking(() -> {
+      events.removeMessageListener(messageListener);
+      hz.getCluster().removeMembershipListener(membershipListener);
+      return null;
+    }, false);
   }
 
   /** One member speaks for the dead, so that listeners get each leave once. */
