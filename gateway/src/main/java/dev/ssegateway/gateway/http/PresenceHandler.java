@@ -17,7 +17,9 @@ import java.util.List;
 /**
  * {@code GET /presence?topic=T[&limit=N][&offset=K]}: who is connected to T across the live nodes.
  * Counts always; one page of the listed (identified) connections, oldest first. Allowed to whoever
- * may subscribe to T, and to a backend with the publish key (it may already publish to any topic).
+ * may subscribe to T, and to a backend with the publish key (it may already publish to any topic) or
+ * the operator with SSE_ADMIN_KEY. A bearer that is neither key nor a valid token counts against the
+ * address's failure budget (SSE_AUTH_FAILURE_RATE), as on publish: keys cannot be guessed here either.
  */
 final class PresenceHandler implements Handler<RoutingContext> {
   static final int DEFAULT_LIMIT = 100;
@@ -26,11 +28,15 @@ final class PresenceHandler implements Handler<RoutingContext> {
   static final int MAX_OFFSET = 10_000_000;
 
   private final NodeServices services;
+  private final HttpGuards guards;
   private final PublishKey publishKey;
+  private final PublishKey adminKey;
 
-  PresenceHandler(NodeServices services) {
+  PresenceHandler(NodeServices services, HttpGuards guards) {
     this.services = services;
+    this.guards = guards;
     this.publishKey = new PublishKey(services.config().string(Setting.PUBLISH_KEY));
+    this.adminKey = services.config().isSet(Setting.ADMIN_KEY) ? new PublishKey(services.config().string(Setting.ADMIN_KEY)) : null;
   }
 
   @Override
@@ -50,7 +56,16 @@ final class PresenceHandler implements Handler<RoutingContext> {
       return;
     }
     Context loop = Vertx.currentContext();
-    authorize(request, topic)
+    String address = PublishGate.clientAddress(services, request);
+    String authorization = request.getHeader("Authorization");
+    if (authorization != null) {
+      long blocked = guards.authFailures.check(address);
+      if (blocked > 0) {
+        tooManyFailures(ctx, blocked);
+        return;
+      }
+    }
+    authorize(request, authorization, topic)
         .compose(v -> services.presence().list(topic, offset, limit))
         .onComplete(ar -> loop.runOnContext(x -> {
           if (ar.succeeded()) {
@@ -58,6 +73,13 @@ final class PresenceHandler implements Handler<RoutingContext> {
                 .putHeader("Cache-Control", "no-store")
                 .end(ar.result().encode());
           } else if (ar.cause() instanceof AccessDenied d) {
+            if (d.status() == 401 && authorization != null) {
+              long wait = guards.authFailures.acquire(address);
+              if (wait > 0) {
+                tooManyFailures(ctx, wait);
+                return;
+              }
+            }
             services.metrics().refused(d.code());
             if (d.status() == 401) {
               ctx.response().putHeader("WWW-Authenticate", "Bearer");
@@ -70,12 +92,19 @@ final class PresenceHandler implements Handler<RoutingContext> {
         }));
   }
 
-  /** The publish key lets a backend see any topic; anyone else needs what subscribing would need. */
-  private Future<Void> authorize(HttpServerRequest request, String topic) {
-    if (publishKey.check(request.getHeader("Authorization")) == null) {
+  /** Either key lets a backend or operator see any topic; anyone else needs what subscribing would need. */
+  private Future<Void> authorize(HttpServerRequest request, String authorization, String topic) {
+    if (publishKey.check(authorization) == null || (adminKey != null && adminKey.check(authorization) == null)) {
       return Future.succeededFuture();
     }
     return services.access().authorizeSubscribe(request, new String[] {topic}).mapEmpty();
+  }
+
+  private void tooManyFailures(RoutingContext ctx, long wait) {
+    services.metrics().refused("too_many_auth_failures");
+    ctx.response().putHeader("Retry-After", Long.toString(wait));
+    ErrorResponses.send(ctx.response(), 429, "too_many_auth_failures",
+        "Too many failed authentications from this address; retry after " + wait + " s");
   }
 
   private static MultiMap params(HttpServerRequest request) {

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 class PresenceClusterTest {
   private static final String SECRET = "presence-test-secret-0123456789-abcdefgh";
   private static final int MAX_LISTED = 5;
+  private static final String ADMIN_KEY = "presence-test-admin-key";
   private static final int EVENTS_PER_SECOND = 4;
   private static Gateways gateways;
   private static List<GatewayNode> nodes;
@@ -47,6 +48,8 @@ class PresenceClusterTest {
     nodes = gateways.start(3, null, Map.of(
         "SSE_JWT_SECRET", SECRET,
         "SSE_PUBLIC_TOPICS", "lobby/*",
+        "SSE_ADMIN_KEY", ADMIN_KEY,
+        "SSE_TRUSTED_PROXIES", "127.0.0.1/32", // lets the key-guessing check come from an address of its own
         "SSE_PRESENCE_MAX_LISTED", Integer.toString(MAX_LISTED),
         "SSE_PRESENCE_EVENTS_PER_SECOND", Integer.toString(EVENTS_PER_SECOND)));
     clientVertx = Vertx.vertx();
@@ -290,7 +293,24 @@ class PresenceClusterTest {
     assertThat(new JsonObject(forbidden.body()).getString("error")).isEqualTo("forbidden_topic");
     assertThat(presence(nodes.get(0), "topic=room/secret", token("trent", "room/*")).statusCode()).isEqualTo(200);
     assertThat(presence(nodes.get(0), "topic=room/secret", Gateways.PUBLISH_KEY).statusCode()).isEqualTo(200);
+    assertThat(presence(nodes.get(0), "topic=room/secret", ADMIN_KEY).statusCode()).isEqualTo(200);
     assertThat(presence(nodes.get(0), "topic=lobby/open", null).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("guessing the keys through /presence runs into the failed-authentication budget (429)")
+  void keyGuessesAreLimited() {
+    List<Integer> statuses = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      statuses.add(Http.send(HttpRequest.newBuilder(URI.create(
+              "http://127.0.0.1:" + nodes.get(0).port() + "/presence?topic=room/secret"))
+          .header("Authorization", "Bearer guess-" + i).header("X-Forwarded-For", "203.0.113.9").GET()).statusCode());
+    }
+    assertThat(statuses).startsWith(401).contains(429).containsOnly(401, 429);
+    assertThat(Http.send(HttpRequest.newBuilder(URI.create(
+            "http://127.0.0.1:" + nodes.get(0).port() + "/presence?topic=room/secret"))
+        .header("Authorization", "Bearer " + Gateways.PUBLISH_KEY).header("X-Forwarded-For", "203.0.113.9").GET())
+        .statusCode()).as("even the right key, while the address is blocked").isEqualTo(429);
   }
 
   @Test
