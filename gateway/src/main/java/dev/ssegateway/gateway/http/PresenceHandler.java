@@ -18,8 +18,9 @@ import java.util.List;
  * {@code GET /presence?topic=T[&limit=N][&offset=K]}: who is connected to T across the live nodes.
  * Counts always; one page of the listed (identified) connections, oldest first. Allowed to whoever
  * may subscribe to T, and to a backend with the publish key (it may already publish to any topic) or
- * the operator with SSE_ADMIN_KEY. A bearer that is neither key nor a valid token counts against the
+ * the operator with SSE_ADMIN_KEY. A refused request that carried a bearer counts against the
  * address's failure budget (SSE_AUTH_FAILURE_RATE), as on publish: keys cannot be guessed here either.
+ * With an auth hook, the hook is asked as for a subscription to T.
  */
 final class PresenceHandler implements Handler<RoutingContext> {
   static final int DEFAULT_LIMIT = 100;
@@ -73,7 +74,9 @@ final class PresenceHandler implements Handler<RoutingContext> {
                 .putHeader("Cache-Control", "no-store")
                 .end(ar.result().encode());
           } else if (ar.cause() instanceof AccessDenied d) {
-            if (d.status() == 401 && authorization != null) {
+            // Any refusal of a request that carried a bearer: with an auth hook a wrong key gets
+            // the hook's 403, and that must count as a guess too.
+            if ((d.status() == 401 || d.status() == 403) && authorization != null) {
               long wait = guards.authFailures.acquire(address);
               if (wait > 0) {
                 tooManyFailures(ctx, wait);
