@@ -80,6 +80,9 @@ public final class HazelcastPresence implements Presence {
         // them; the others delete later, in case it dies too, not before it has read them.
         boolean oldest = oldestMember();
         vertx.setTimer(oldest ? 1 : FOLLOWER_CLEANUP_DELAY_MS, t -> vertx.executeBlocking(() -> {
+          if (!hz.getLifecycleService().isRunning()) {
+            return null; // this member is stopping too (a whole cluster shutting down)
+          }
           OfMember ofDead = new OfMember(dead);
           if (oldest) {
             announceLeaves(shares.entrySet(ofDead), leavesPerTopic);
