@@ -12,6 +12,7 @@ import dev.ssegateway.gateway.broker.redis.RedisBroker;
 import dev.ssegateway.gateway.cluster.NodeReport;
 import dev.ssegateway.gateway.cluster.hazelcast.HazelcastClusterState;
 import dev.ssegateway.gateway.cluster.hazelcast.HazelcastConfigFactory;
+import dev.ssegateway.gateway.cluster.hazelcast.HazelcastPresence;
 import dev.ssegateway.gateway.config.GatewayConfig;
 import dev.ssegateway.gateway.config.Setting;
 import dev.ssegateway.gateway.http.HttpGuards;
@@ -19,6 +20,7 @@ import dev.ssegateway.gateway.http.HttpVerticle;
 import dev.ssegateway.gateway.http.NodeServices;
 import dev.ssegateway.gateway.http.Readiness;
 import dev.ssegateway.gateway.hub.Hub;
+import dev.ssegateway.gateway.hub.NodePresence;
 import dev.ssegateway.gateway.limits.Admission;
 import dev.ssegateway.gateway.limits.ClientAddress;
 import dev.ssegateway.gateway.limits.PublishRateLimiter;
@@ -52,6 +54,7 @@ public final class GatewayNode {
   private final Broker broker;
   private final Hub hub;
   private HazelcastClusterState cluster;
+  private NodePresence presence;
   private Readiness readiness;
   private NodeServices services;
   private String deploymentId;
@@ -101,6 +104,14 @@ public final class GatewayNode {
             config.intValue(Setting.MAX_CURSORS_PER_OWNER))
         .compose(c -> {
           cluster = c;
+          return HazelcastPresence.start(vertx, c.hazelcast(), config.intValue(Setting.PRESENCE_EVENTS_PER_SECOND));
+        })
+        .compose(p -> {
+          presence = new NodePresence(vertx, p, config.nodeId(), config.intValue(Setting.PRESENCE_MAX_LISTED),
+              config.intValue(Setting.PRESENCE_EVENTS_PER_SECOND));
+          metrics.gauge("sse.presence.events.dropped",
+              "sse-presence events this node dropped over SSE_PRESENCE_EVENTS_PER_SECOND (since start)",
+              presence.tracker()::droppedEvents);
           return config.tokensRequired()
               ? JwtVerifier.start(vertx, config).map(v -> (TokenVerifier) v)
               : Future.succeededFuture((TokenVerifier) null);
@@ -114,7 +125,7 @@ public final class GatewayNode {
           services = new NodeServices(config, hub, broker, cluster, metrics, readiness, access,
               new PublishRateLimiter(config.intValue(Setting.PUBLISH_RATE)),
               new Admission(config.intValue(Setting.MAX_CONNECTIONS), config.intValue(Setting.MAX_CONNECTIONS_PER_ADDRESS)),
-              clientAddress);
+              clientAddress, presence);
           guards = HttpGuards.create(config, metrics);
           metrics.gauge("sse.cluster.members", "Members of this node's Hazelcast cluster", c::memberCount);
           metrics.gauge("sse.connections.reserved",
@@ -207,6 +218,9 @@ public final class GatewayNode {
   public Future<Void> stop() {
     if (reportTimer >= 0) {
       vertx.cancelTimer(reportTimer);
+    }
+    if (presence != null) {
+      presence.close();
     }
     long start = System.currentTimeMillis();
     Promise<Void> stopped = Promise.promise();

@@ -79,6 +79,9 @@ public final class GatewayConfig {
     intValue(Setting.PUBLISH_RATE, 0, 10_000_000);
     intValue(Setting.MAX_REQUEST_LINE, 256, 1_048_576);
     intValue(Setting.MAX_HEADER_BYTES, 1024, 1_048_576);
+    // A share is rewritten whole on each change: 10,000 entries is ~400 KB per write.
+    intValue(Setting.PRESENCE_MAX_LISTED, 0, 10_000);
+    intValue(Setting.PRESENCE_EVENTS_PER_SECOND, 0, 10_000);
     longValue(Setting.JWT_JWKS_REFRESH_MS, 1000, 86_400_000);
     longValue(Setting.AUTH_HOOK_TIMEOUT_MS, 50, 60_000);
     intValue(Setting.AUTH_HOOK_CACHE_SIZE, 0, 10_000_000);

@@ -120,7 +120,12 @@ public enum Setting {
   DEMO_PAGE("SSE_DEMO_PAGE", "true", "Serve the demo page at GET / (true or false)."),
 
   TLS_CERT("SSE_TLS_CERT", null, "PEM certificate chain: serve HTTPS with HTTP/2 (ALPN). Needs SSE_TLS_KEY."),
-  TLS_KEY("SSE_TLS_KEY", null, "PEM private key for SSE_TLS_CERT.");
+  TLS_KEY("SSE_TLS_KEY", null, "PEM private key for SSE_TLS_CERT."),
+
+  PRESENCE_MAX_LISTED("SSE_PRESENCE_MAX_LISTED", "1000",
+      "Identified connections per topic each node lists in GET /presence (the oldest); the rest are only counted."),
+  PRESENCE_EVENTS_PER_SECOND("SSE_PRESENCE_EVENTS_PER_SECOND", "50",
+      "sse-presence join/leave events per topic each node sends per second; the rest are dropped (counted). 0: none.");
 
   private final String env;
   private final String defaultValue;

@@ -137,6 +137,7 @@ public final class HttpVerticle extends VerticleBase {
       });
     }
     router.get("/events").handler(new SubscribeHandler(services, loop));
+    router.get("/presence").handler(new PresenceHandler(services, guards));
     int maxData = services.config().intValue(Setting.MAX_DATA_BYTES);
     // JSON escaping can grow data up to six times (\\uXXXX); the parser enforces the real limit.
     long bodyLimit = maxData * 6L + 4096;

@@ -152,15 +152,27 @@ final class SubscribeHandler implements Handler<RoutingContext> {
         return;
       }
       try {
-        new SseConnection(ctx.request(), loop, services.broker(), services.metrics(), connectionSettings,
-            topics, ar.result().positions(), ar.result().unknown())
+        SseConnection connection = new SseConnection(ctx.request(), loop, services.broker(), services.metrics(),
+            connectionSettings, topics, ar.result().positions(), ar.result().unknown())
             .withCursor(streamId == null ? null : CursorOwner.key(owner, streamId)).withClientId(resumeId)
-            .onEnd(release).expiresAt(principal.expiresAtMs()).open();
+            .expiresAt(principal.expiresAtMs());
+        Runnable untrack = services.presence().track(connection, topics, principal.user(),
+            wantsPresence(ctx.request()), loop.context());
+        connection.onEnd(() -> {
+          release.run();
+          untrack.run();
+        }).open();
       } catch (RuntimeException e) {
         release.run();
         throw e;
       }
     });
+  }
+
+  /** {@code ?presence=1} (or {@code true}) adds {@code sse-presence} join/leave events to the stream. */
+  private static boolean wantsPresence(HttpServerRequest request) {
+    String p = request.getParam("presence");
+    return "1".equals(p) || "true".equals(p);
   }
 
   private Future<Void> takeUserSlot(Principal principal) {

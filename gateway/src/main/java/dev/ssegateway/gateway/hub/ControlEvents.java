@@ -9,6 +9,8 @@ public final class ControlEvents {
   public static final String HISTORY_LOST = "sse-history-lost";
   /** The token that opened the stream has expired: reconnect with a fresh one. */
   public static final String TOKEN_EXPIRED = "sse-token-expired";
+  /** A connection joined or left one of the stream's topics (asked with {@code ?presence=1}). Data: JSON. */
+  public static final String PRESENCE = "sse-presence";
 
   private ControlEvents() {}
 }

@@ -142,6 +142,13 @@ public final class SseConnection {
     return streamId;
   }
 
+  /** Writes an event the gateway sends on its own (presence) once the stream is live; skipped before. */
+  public void sendGatewayEvent(Buffer event) {
+    if (state == State.LIVE) {
+      write(event);
+    }
+  }
+
   /** The positions as JSON {@code {"topic": "id"}}: what a server-side cursor stores. */
   public String positionsJson() {
     JsonObject json = new JsonObject();

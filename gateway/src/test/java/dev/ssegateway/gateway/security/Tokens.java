@@ -25,13 +25,13 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code SHA256withECDSAinP1363Format}, whose output is the raw {@code R||S} that JWS wants
  * (plain {@code SHA256withECDSA} gives DER, which a JWS verifier must reject).
  */
-final class Tokens {
+public final class Tokens {
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
   private Tokens() {}
 
   /** The gateway's claim shape: {@code {"sub","exp","sse":{"subscribe":[...],"publish":[...]}}}. */
-  static JsonObject claims(String sub, long expiresInSeconds, List<String> subscribe, List<String> publish) {
+  public static JsonObject claims(String sub, long expiresInSeconds, List<String> subscribe, List<String> publish) {
     return new JsonObject()
         .put("sub", sub)
         .put("iat", now())
@@ -45,7 +45,7 @@ final class Tokens {
     return System.currentTimeMillis() / 1000;
   }
 
-  static String hs256(String secret, JsonObject claims) {
+  public static String hs256(String secret, JsonObject claims) {
     try {
       String input = signingInput(new JsonObject().put("alg", "HS256").put("typ", "JWT"), claims);
       Mac mac = Mac.getInstance("HmacSHA256");

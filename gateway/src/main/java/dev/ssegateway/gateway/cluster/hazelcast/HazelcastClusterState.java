@@ -161,6 +161,11 @@ public final class HazelcastClusterState implements ClusterState {
     return cursors.size();
   }
 
+  /** The member itself, for other cluster state kept beside this (presence). */
+  public HazelcastInstance hazelcast() {
+    return hz;
+  }
+
   public int memberCount() {
     return hz.getCluster().getMembers().size();
   }
