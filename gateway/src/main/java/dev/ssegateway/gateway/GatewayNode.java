@@ -25,6 +25,7 @@ import dev.ssegateway.gateway.limits.Admission;
 import dev.ssegateway.gateway.limits.ClientAddress;
 import dev.ssegateway.gateway.limits.PublishRateLimiter;
 import dev.ssegateway.gateway.metrics.GatewayMetrics;
+import dev.ssegateway.gateway.vertx.VertxInternals;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -140,6 +141,8 @@ public final class GatewayNode {
             new DeploymentOptions().setInstances(config.eventLoops())))
         .map(id -> {
           deploymentId = id;
+          // The listening hooks are known now; the per-connection ones report on first use.
+          log.info("Vert.x internals: {}", VertxInternals.describe());
           reportTimer = vertx.setPeriodic(config.longValue(Setting.STATS_INTERVAL_MS), t -> report());
           report();
           return null;

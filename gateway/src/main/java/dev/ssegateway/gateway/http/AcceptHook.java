@@ -1,18 +1,14 @@
 package dev.ssegateway.gateway.http;
 
+import dev.ssegateway.gateway.vertx.VertxInternals;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
-import io.vertx.core.Future;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.impl.Http1xOrH2CHandler;
-import io.vertx.core.http.impl.HttpServerImpl;
-import io.vertx.core.net.impl.NetServerImpl;
-import java.lang.reflect.Field;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * <p>It also counts each accepted connection as pending ({@link PendingConnections}) from the
  * moment it is accepted, before Vert.x has seen a byte of it.
  *
- * <p>Reaches into Vert.x internals (checked against 5.0.x; {@code StrictFramingTest} fails when
- * they change: the first request would be decoded leniently). With TLS the connection handler
+ * <p>Reaches into Vert.x internals through {@link VertxInternals} (its hooks accept-hook and
+ * protocol-detection; their test and {@code StrictFramingTest} fail when they change: the first
+ * request would be decoded leniently). With TLS the connection handler
  * runs before any request is decoded, so none of this is needed there.
  */
 final class AcceptHook extends ChannelInboundHandlerAdapter {
@@ -56,23 +53,19 @@ final class AcceptHook extends ChannelInboundHandlerAdapter {
     if (options.isSsl()) {
       return true;
     }
-    try {
-      Object tcp = field(HttpServerImpl.class, "tcpServer").get(server);
-      Object actual = field(NetServerImpl.class, "actualServer").get(tcp);
-      @SuppressWarnings("unchecked")
-      Future<Channel> bound = (Future<Channel>) field(NetServerImpl.class, "bindFuture").get(actual != null ? actual : tcp);
-      ChannelPipeline pipeline = bound.result().pipeline();
-      synchronized (AcceptHook.class) {
-        if (pipeline.get(NAME) == null) {
-          pipeline.addFirst(NAME, new AcceptHook(options, pending));
-        }
-      }
-      return true;
-    } catch (ReflectiveOperationException | RuntimeException e) {
+    Channel listening = VertxInternals.listeningChannel(server);
+    if (listening == null) {
       log.warn("Cannot hook accepted connections (Vert.x internals changed?): the first request of each"
-          + " plain-text connection is decoded without strict framing: {}", e.toString());
+          + " plain-text connection is decoded without strict framing");
       return false;
     }
+    ChannelPipeline pipeline = listening.pipeline();
+    synchronized (AcceptHook.class) {
+      if (pipeline.get(NAME) == null) {
+        pipeline.addFirst(NAME, new AcceptHook(options, pending));
+      }
+    }
+    return true;
   }
 
   @Override
@@ -115,7 +108,7 @@ final class AcceptHook extends ChannelInboundHandlerAdapter {
     }
 
     private static boolean configured(ChannelPipeline pipeline) {
-      return pipeline.get(Http1xOrH2CHandler.class) != null || pipeline.get(ConnectionSetup.DECODER) != null;
+      return VertxInternals.detectingProtocol(pipeline) || pipeline.get(ConnectionSetup.DECODER) != null;
     }
 
     private void hold(ChannelHandlerContext ctx, ByteBuf buf) {
@@ -133,6 +126,10 @@ final class AcceptHook extends ChannelInboundHandlerAdapter {
       if (!configured(ctx.pipeline())) {
         if (++waits > MAX_WAITS || !ctx.channel().isActive()) {
           log.warn("Closing a connection whose pipeline Vert.x never configured");
+          if (ctx.channel().isActive()) {
+            VertxInternals.protocolDetection(false, "no protocol detection handler nor HTTP/1.x decoder after "
+                + MAX_WAITS + " event-loop turns: " + ctx.pipeline().names());
+          }
           held.release();
           held = null;
           ctx.close();
@@ -148,13 +145,14 @@ final class AcceptHook extends ChannelInboundHandlerAdapter {
 
     private void feed(ChannelHandlerContext ctx, ByteBuf buf) {
       ChannelPipeline pipeline = ctx.pipeline();
-      while (buf.isReadable() && pipeline.get(Http1xOrH2CHandler.class) != null) {
+      while (buf.isReadable() && VertxInternals.detectingProtocol(pipeline)) {
         ctx.fireChannelRead(buf.readRetainedSlice(1));
       }
-      if (pipeline.get(Http1xOrH2CHandler.class) == null) {
+      if (!VertxInternals.detectingProtocol(pipeline)) {
         ChannelHandler decoder = pipeline.get(ConnectionSetup.DECODER);
         if (decoder != null && !(decoder instanceof StrictRequestDecoder)) {
           pipeline.replace(ConnectionSetup.DECODER, ConnectionSetup.DECODER, new StrictRequestDecoder(options));
+          VertxInternals.protocolDetection(true, null);
         }
         pipeline.remove(this);
       }
@@ -172,11 +170,5 @@ final class AcceptHook extends ChannelInboundHandlerAdapter {
         held = null;
       }
     }
-  }
-
-  private static Field field(Class<?> type, String name) throws NoSuchFieldException {
-    Field f = type.getDeclaredField(name);
-    f.setAccessible(true);
-    return f;
   }
 }

@@ -3,19 +3,19 @@ package dev.ssegateway.gateway.http;
 import dev.ssegateway.gateway.config.GatewayConfig;
 import dev.ssegateway.gateway.config.Setting;
 import dev.ssegateway.gateway.metrics.GatewayMetrics;
+import dev.ssegateway.gateway.vertx.VertxInternals;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.net.impl.ConnectionBase;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Fits each new connection with the gateway's own handlers: the one place that reaches into the
- * Netty pipeline Vert.x builds besides {@link AcceptHook} (names checked against Vert.x 5.0.x;
- * {@code RequestDeadlinesTest} and {@code StrictFramingTest} fail the build when they change).
+ * Fits each new connection with the gateway's own handlers: the one place that changes the Netty
+ * pipeline Vert.x builds besides {@link AcceptHook} (Vert.x's handler names and the channel come
+ * from {@link VertxInternals}, whose test fails the build when they change).
  *
  * <p>Until a connection has sent its first byte Vert.x does not know whether it speaks HTTP/1.1
  * or h2c and gives it to no handler; the server's idle timeout, set to SSE_HEADER_TIMEOUT_MS,
@@ -25,12 +25,11 @@ import java.util.concurrent.TimeUnit;
  * three heartbeats, so a stream's heartbeats keep it open.
  */
 final class ConnectionSetup {
-  static final String IDLE = "idle";
-  static final String DECODER = "httpDecoder";
-  static final String VERTX_HANDLER = "handler";
+  static final String IDLE = VertxInternals.IDLE_HANDLER;
+  static final String DECODER = VertxInternals.HTTP1_DECODER;
+  static final String VERTX_HANDLER = VertxInternals.CONNECTION_HANDLER;
   static final String DEADLINES = "sse-deadlines";
-  /** Vert.x's handler that looks at a plain-text connection's first request for an h2c upgrade. */
-  static final String H2C_UPGRADE = "h2c";
+  static final String H2C_UPGRADE = VertxInternals.H2C_UPGRADE_HANDLER;
 
   private final HttpServerOptions options;
   private final long headerMs;
@@ -57,11 +56,11 @@ final class ConnectionSetup {
   }
 
   void setUp(HttpConnection connection) {
-    LeanConnections.shrink(connection);
-    if (!(connection instanceof ConnectionBase base)) {
+    VertxInternals.shrinkWriteQueue(connection);
+    ChannelPipeline pipeline = VertxInternals.newConnectionPipeline(connection);
+    if (pipeline == null) {
       return;
     }
-    ChannelPipeline pipeline = base.channel().pipeline();
     if (pipeline.get(IDLE) != null) {
       pipeline.remove(IDLE);
     }
@@ -79,7 +78,7 @@ final class ConnectionSetup {
     } else {
       // HTTP/2: one connection carries many streams; it is governed by its idle timeout and
       // stream limits, not counted as a pending request (AcceptHook counted it at accept).
-      pending.leave(base.channel());
+      pending.leave(pipeline.channel());
       pipeline.addBefore(VERTX_HANDLER, DEADLINES, new IdleStateHandler(0, 0, http2IdleMs, TimeUnit.MILLISECONDS) {
         @Override
         protected void channelIdle(ChannelHandlerContext ctx, IdleStateEvent evt) {

@@ -1,14 +1,12 @@
 package dev.ssegateway.gateway.sse;
 
+import dev.ssegateway.gateway.vertx.VertxInternals;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.ssl.SslHandler;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpVersion;
-import io.vertx.core.net.impl.ConnectionBase;
 
 /**
  * The fan-out's write path for one HTTP/1.x stream: shared, pre-framed chunks go to the socket
@@ -32,16 +30,12 @@ final class DirectChunks {
 
   /** The direct path for this request, or null when it has none (HTTP/2, unknown pipeline). */
   static DirectChunks of(HttpServerRequest request) {
-    if (request.version() == HttpVersion.HTTP_2 || !(request.connection() instanceof ConnectionBase base)) {
+    Channel channel = VertxInternals.directChannel(request);
+    if (channel == null) {
       return null;
     }
-    Channel channel = base.channel();
-    ChannelPipeline pipeline = channel.pipeline();
-    ChannelHandlerContext encoder = pipeline.context(HttpResponseEncoder.class);
-    if (encoder == null) {
-      return null;
-    }
-    return new DirectChunks(channel, pipeline.get(SslHandler.class) != null ? encoder : null);
+    ChannelHandlerContext encoder = channel.pipeline().context(HttpResponseEncoder.class);
+    return new DirectChunks(channel, channel.pipeline().get(SslHandler.class) != null ? encoder : null);
   }
 
   boolean writable() {
@@ -53,7 +47,7 @@ final class DirectChunks {
     if (belowEncoder != null) {
       belowEncoder.write(chunk.duplicate(), belowEncoder.voidPromise());
     } else {
-      channel.unsafe().write(chunk.duplicate(), channel.voidPromise());
+      VertxInternals.writeAtHead(channel, chunk.duplicate());
     }
   }
 
@@ -61,7 +55,7 @@ final class DirectChunks {
     if (belowEncoder != null) {
       belowEncoder.flush();
     } else {
-      channel.unsafe().flush();
+      VertxInternals.flushAtHead(channel);
     }
   }
 }

@@ -5,10 +5,9 @@ import dev.ssegateway.gateway.broker.HistoryPage;
 import dev.ssegateway.gateway.hub.ControlEvents;
 import dev.ssegateway.gateway.hub.LoopHub;
 import dev.ssegateway.gateway.metrics.GatewayMetrics;
+import dev.ssegateway.gateway.vertx.VertxInternals;
 import dev.ssegateway.publisher.WireMessage;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelOption;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -19,7 +18,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.impl.ConnectionBase;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -616,14 +614,8 @@ public final class SseConnection {
    * kernel frees the socket's buffer too instead of keeping it for a reader that never comes.
    */
   private void abort(HttpConnection connection) {
-    if (!(connection instanceof ConnectionBase base)) {
+    if (!VertxInternals.abort(connection)) {
       response.reset();
-      return;
-    }
-    Channel channel = base.channel();
-    if (channel.isActive() && channel.pipeline().firstContext() != null) {
-      channel.config().setOption(ChannelOption.SO_LINGER, 0);
-      channel.pipeline().firstContext().close();
     }
   }
 

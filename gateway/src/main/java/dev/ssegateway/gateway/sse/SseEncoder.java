@@ -1,9 +1,9 @@
 package dev.ssegateway.gateway.sse;
 
+import dev.ssegateway.gateway.vertx.VertxInternals;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
@@ -115,7 +115,7 @@ public final class SseEncoder {
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length);
     direct.put(bytes).flip();
-    return BufferInternal.buffer(Unpooled.wrappedBuffer(direct).asReadOnly());
+    return VertxInternals.wrap(Unpooled.wrappedBuffer(direct).asReadOnly());
   }
 
   /**
