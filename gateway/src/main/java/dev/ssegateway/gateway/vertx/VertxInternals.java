@@ -22,10 +22,10 @@ import io.vertx.core.net.impl.NetServerImpl;
 import io.vertx.core.net.impl.VertxConnection;
 import io.vertx.core.streams.impl.MessagePassingQueue;
 import java.lang.reflect.Field;
-import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,7 +107,7 @@ public final class VertxInternals {
     }
   }
 
-  private static final Map<Hook, Status> STATUS = Collections.synchronizedMap(new EnumMap<>(Hook.class));
+  private static final Map<Hook, Status> STATUS = new ConcurrentHashMap<>();
 
   static {
     for (Hook h : Hook.values()) {
@@ -119,9 +119,7 @@ public final class VertxInternals {
 
   /** Each hook's state in this JVM. */
   public static Map<Hook, Status> hooks() {
-    synchronized (STATUS) {
-      return new EnumMap<>(STATUS);
-    }
+    return new EnumMap<>(STATUS);
   }
 
   /** One line per hook, for the log. */
@@ -132,6 +130,9 @@ public final class VertxInternals {
 
   /** Records that {@code hook} worked, unless it already failed once. */
   private static void active(Hook hook) {
+    if (STATUS.get(hook).state() != State.UNCHECKED) {
+      return; // the common case, on every connection: decided already
+    }
     synchronized (STATUS) {
       if (STATUS.get(hook).state() == State.UNCHECKED) {
         STATUS.put(hook, new Status(State.ACTIVE, null));
