@@ -1,5 +1,8 @@
 package dev.ssegateway.gateway.vertx;
 
+import static dev.ssegateway.gateway.vertx.HookReport.active;
+import static dev.ssegateway.gateway.vertx.HookReport.inactive;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -22,21 +25,16 @@ import io.vertx.core.net.impl.NetServerImpl;
 import io.vertx.core.net.impl.VertxConnection;
 import io.vertx.core.streams.impl.MessagePassingQueue;
 import java.lang.reflect.Field;
-import java.util.EnumMap;
 import java.util.Map;
 import java.util.Queue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Every use of Vert.x and Netty internals in the gateway, in one place (checked against Vert.x
  * 5.0.10 / Netty 4.2.x). Each one buys memory, speed or strict framing, and each has a fallback
  * that keeps the gateway working when a Vert.x upgrade changes the internal, at a cost. So that
- * such a fallback is never silent, every hook reports its state here ({@link #hooks()}): UNCHECKED
- * until first used, then ACTIVE, or INACTIVE with the reason (sticky: one failure is enough, and
- * it is logged as a warning). {@code VertxInternalsTest} fails the build when any hook is not
+ * such a fallback is never silent, every {@link Hook} reports its state ({@link #hooks()}):
+ * UNCHECKED until first used, then ACTIVE, or INACTIVE with the reason (sticky: one failure is
+ * enough, and it is logged as a warning). {@code VertxInternalsTest} fails the build when any hook is not
  * ACTIVE on the pinned versions.
  *
  * <p>The one exception is {@code http.StrictRequestDecoder}, which subclasses Vert.x's internal
@@ -44,8 +42,6 @@ import org.slf4j.LoggerFactory;
  * breaks compilation rather than falling back (its behaviour is pinned by StrictFramingTest).
  */
 public final class VertxInternals {
-  private static final Logger log = LoggerFactory.getLogger(VertxInternals.class);
-
   /** Vert.x's names for handlers in a connection's Netty pipeline (Vert.x 5.0.x). */
   public static final String IDLE_HANDLER = "idle";
   public static final String HTTP1_DECODER = "httpDecoder";
@@ -53,102 +49,16 @@ public final class VertxInternals {
   /** The handler that looks at a plain-text connection's first request for an h2c upgrade. */
   public static final String H2C_UPGRADE_HANDLER = "h2c";
 
-  /** The hooks, with what each costs when it falls back. */
-  public enum Hook {
-    CONNECTION_CHANNEL("connection-channel",
-        "net.impl.ConnectionBase.channel(): the Netty channel under an HTTP connection; without it"
-            + " none of the pipeline hooks, the direct write path or the linger-0 abort work"),
-    PIPELINE_NAMES("pipeline-names",
-        "Vert.x's handler names 'idle', 'httpDecoder', 'handler': without them the header timeout is"
-            + " not lifted from streams, and request deadlines and the strict decoder are not installed"),
-    ACCEPT_HOOK("accept-hook",
-        "reflection on HttpServerImpl.tcpServer, NetServerImpl.actualServer/bindFuture: without it the"
-            + " first request of a plain-text connection is decoded leniently and not counted pending"),
-    PROTOCOL_DETECTION("protocol-detection",
-        "http.impl.Http1xOrH2CHandler in a fresh plain-text pipeline: without it the strict decoder"
-            + " cannot be swapped in before the first request is decoded"),
-    LEAN_WRITE_QUEUE("lean-write-queue",
-        "reflection on VertxConnection.outboundMessageQueue, OutboundMessageQueue.mqp,"
-            + " MessagePassingQueue.queue: without it every connection keeps a 1024-slot queue (~4.6 KiB more)"),
-    DIRECT_CHUNKS("direct-chunks",
-        "Channel.unsafe() writes of pre-framed chunks at the pipeline head: without it every event"
-            + " goes through Vert.x's write (a future, a chunk header and a flush per write)"),
-    SHARED_BUFFER("shared-buffer",
-        "internal.buffer.BufferInternal.buffer(ByteBuf): wraps one direct buffer for all connections;"
-            + " without it each event would be copied"),
-    LINGER0_ABORT("linger0-abort",
-        "close from the pipeline head with SO_LINGER 0: without it a slow consumer's connection waits"
-            + " for its queued writes (forever) before closing, keeping queue and socket buffer");
-
-    private final String id;
-    private final String what;
-
-    Hook(String id, String what) {
-      this.id = id;
-      this.what = what;
-    }
-
-    public String id() {
-      return id;
-    }
-
-    /** Which internal it uses, why, and what its fallback costs. */
-    public String what() {
-      return what;
-    }
-  }
-
-  public enum State { UNCHECKED, ACTIVE, INACTIVE }
-
-  public record Status(State state, String detail) {
-    @Override
-    public String toString() {
-      return detail == null ? state.name() : state + " (" + detail + ")";
-    }
-  }
-
-  private static final Map<Hook, Status> STATUS = new ConcurrentHashMap<>();
-
-  static {
-    for (Hook h : Hook.values()) {
-      STATUS.put(h, new Status(State.UNCHECKED, "not used yet"));
-    }
-  }
-
   private VertxInternals() {}
 
   /** Each hook's state in this JVM. */
-  public static Map<Hook, Status> hooks() {
-    return new EnumMap<>(STATUS);
+  public static Map<Hook, HookStatus> hooks() {
+    return HookReport.snapshot();
   }
 
-  /** One line per hook, for the log. */
+  /** One entry per hook, for the log. */
   public static String describe() {
-    return hooks().entrySet().stream().map(e -> e.getKey().id() + "=" + e.getValue())
-        .collect(Collectors.joining(", "));
-  }
-
-  /** Records that {@code hook} worked, unless it already failed once. */
-  private static void active(Hook hook) {
-    if (STATUS.get(hook).state() != State.UNCHECKED) {
-      return; // the common case, on every connection: decided already
-    }
-    synchronized (STATUS) {
-      if (STATUS.get(hook).state() == State.UNCHECKED) {
-        STATUS.put(hook, new Status(State.ACTIVE, null));
-      }
-    }
-  }
-
-  /** Records that {@code hook} fell back; logs it once. */
-  private static void inactive(Hook hook, String reason) {
-    synchronized (STATUS) {
-      if (STATUS.get(hook).state() == State.INACTIVE) {
-        return;
-      }
-      STATUS.put(hook, new Status(State.INACTIVE, reason));
-    }
-    log.warn("Vert.x internal hook {} is inactive ({}): {}", hook.id(), reason, hook.what());
+    return HookReport.describe();
   }
 
   // --- connection-channel, pipeline-names, linger0-abort ---
@@ -276,7 +186,7 @@ public final class VertxInternals {
       inactive(Hook.LEAN_WRITE_QUEUE, "a private field is gone");
       return;
     }
-    if (STATUS.get(Hook.LEAN_WRITE_QUEUE).state() == State.INACTIVE) {
+    if (HookReport.isInactive(Hook.LEAN_WRITE_QUEUE)) {
       return;
     }
     if (!(connection instanceof VertxConnection)) {

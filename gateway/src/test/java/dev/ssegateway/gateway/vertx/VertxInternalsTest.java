@@ -6,9 +6,7 @@ import dev.ssegateway.gateway.GatewayNode;
 import dev.ssegateway.gateway.testing.Gateways;
 import dev.ssegateway.gateway.testing.Http;
 import dev.ssegateway.gateway.testing.RawSseStream;
-import dev.ssegateway.gateway.vertx.VertxInternals.Hook;
-import dev.ssegateway.gateway.vertx.VertxInternals.State;
-import dev.ssegateway.gateway.vertx.VertxInternals.Status;
+import dev.ssegateway.gateway.vertx.HookStatus.State;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
@@ -37,7 +35,7 @@ class VertxInternalsTest {
         stream.awaitCount(1, Duration.ofSeconds(10));
         assertThat(stream.events().get(0).data()).isEqualTo("pinned");
       }
-      Map<Hook, Status> hooks = VertxInternals.hooks();
+      Map<Hook, HookStatus> hooks = VertxInternals.hooks();
       hooks.forEach((hook, status) -> System.out.printf("%-20s %s%n", hook.id(), status));
       assertThat(hooks).hasSize(Hook.values().length);
       hooks.forEach((hook, status) -> assertThat(status.state())
