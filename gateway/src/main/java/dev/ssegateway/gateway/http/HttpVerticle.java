@@ -129,6 +129,7 @@ public final class HttpVerticle extends VerticleBase {
     }
     router.get("/events").handler(new SubscribeHandler(services, loop));
     router.get("/history").handler(new HistoryHandler(services));
+    router.get("/openapi.yaml").handler(new OpenApiDocument());
     int maxData = services.config().intValue(Setting.MAX_DATA_BYTES);
     // JSON escaping can grow data up to six times (\\uXXXX); the parser enforces the real limit.
     router.post("/publish").handler(new PublishBody(maxData * 6L + 4096))
