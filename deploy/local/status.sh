@@ -24,6 +24,6 @@ lbready=$(http_status "${SSE_LB_URL#http://}" /health/ready)
 row haproxy "$(recorded_pid haproxy)" "$(alive haproxy)" "${SSE_LB_URL#http://}" "$lbready" "stats: ${SSE_LB_STATS_URL:-}"
 echo
 echo "cluster (/stats through the load balancer):"
-curl -s --max-time 3 "$SSE_LB_URL/stats" || echo "(no answer)"
+curl -s --max-time 3 -H "Authorization: Bearer ${SSE_ADMIN_KEY:-$SSE_PUBLISH_KEY}" "$SSE_LB_URL/stats" || echo "(no answer)"
 echo
 [[ "$lbready" == 200 ]]

@@ -84,16 +84,19 @@ heap_kb() {
 
 full_gc() { jcmd "$1" GC.run >/dev/null 2>&1 || true; }
 
+# /stats and /metrics need the admin key, or the publish key while SSE_ADMIN_KEY is unset.
+operator_auth() { echo "Authorization: Bearer ${SSE_ADMIN_KEY:-${SSE_PUBLISH_KEY:-}}"; }
+
 # A Prometheus gauge's value from a node's /metrics (first series; 0 when absent).
 metric() {
   local text
-  text=$(curl -s --max-time 5 "$1/metrics" 2>/dev/null || true)
+  text=$(curl -s --max-time 5 -H "$(operator_auth)" "$1/metrics" 2>/dev/null || true)
   awk -v m="$2" '!found && ($1 == m || index($1, m "{") == 1) {print int($2); found=1} END {if (!found) print 0}' <<<"$text"
 }
 
 stats_connections() {
   local text
-  text=$(curl -s --max-time 5 "$1/stats" 2>/dev/null || true)
+  text=$(curl -s --max-time 5 -H "$(operator_auth)" "$1/stats" 2>/dev/null || true)
   grep -o '"connections":[0-9]*' <<<"$text" | head -n 1 | cut -d: -f2 || true
 }
 

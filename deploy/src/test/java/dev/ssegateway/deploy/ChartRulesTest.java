@@ -83,6 +83,21 @@ class ChartRulesTest {
   }
 
   @Test
+  @DisplayName("the admin key (SSE_ADMIN_KEY) is in the Secret, given to the pods, and sent by the ServiceMonitor")
+  void adminKeyReachesPodsAndServiceMonitor() {
+    Chart.Manifests m = Chart.render(null, "serviceMonitor.enabled", true, "auth.adminKey", "admin-k");
+    assertThat(Y.str(m.byName("Secret", "sse-sse-gateway"), "data.admin-key"))
+        .isEqualTo(Base64.getEncoder().encodeToString("admin-k".getBytes()));
+    assertThat(m.gatewayEnv().get("SSE_ADMIN_KEY")).contains("name=sse-sse-gateway").contains("key=admin-key");
+    Object endpoint = Y.list(m.one("ServiceMonitor"), "spec.endpoints").get(0);
+    assertThat(Y.str(endpoint, "authorization.type")).isEqualTo("Bearer");
+    assertThat(Y.str(endpoint, "authorization.credentials.key")).isEqualTo("admin-key");
+    assertThat(Y.str(endpoint, "authorization.credentials.name")).isEqualTo("sse-sse-gateway");
+    String generated = Y.str(Chart.render(null).byName("Secret", "sse-sse-gateway"), "data.admin-key");
+    assertThat(new String(Base64.getDecoder().decode(generated))).hasSize(40);
+  }
+
+  @Test
   @DisplayName("several pods without a Redis are refused: they would not share events")
   void manyPodsNeedRedis() {
     assertThatThrownBy(() -> Chart.render(null, "replicaCount", 3)).hasMessageContaining("more than one pod needs a Redis");

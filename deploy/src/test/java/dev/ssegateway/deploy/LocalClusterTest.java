@@ -197,9 +197,13 @@ class LocalClusterTest {
     return new Result(p.exitValue(), read(out));
   }
 
+  /** GET {@code url}; /stats and /metrics with the publish key, which opens them (no SSE_ADMIN_KEY here). */
   private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5));
+    if (url.endsWith("/stats") || url.endsWith("/metrics")) {
+      b.header("Authorization", "Bearer " + state.get("SSE_PUBLISH_KEY"));
+    }
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static Map<String, String> readState(Path file) {

@@ -13,6 +13,7 @@ import dev.ssegateway.gateway.cluster.hazelcast.HazelcastClusterState;
 import dev.ssegateway.gateway.cluster.hazelcast.HazelcastConfigFactory;
 import dev.ssegateway.gateway.config.GatewayConfig;
 import dev.ssegateway.gateway.config.Setting;
+import dev.ssegateway.gateway.http.HttpGuards;
 import dev.ssegateway.gateway.http.HttpVerticle;
 import dev.ssegateway.gateway.http.NodeServices;
 import dev.ssegateway.gateway.http.Readiness;
@@ -46,6 +47,7 @@ public final class GatewayNode {
   private final GatewayConfig config;
   private final Vertx vertx;
   private final GatewayMetrics metrics;
+  private HttpGuards guards;
   private final Broker broker;
   private final Hub hub;
   private HazelcastClusterState cluster;
@@ -111,13 +113,14 @@ public final class GatewayNode {
               new PublishRateLimiter(config.intValue(Setting.PUBLISH_RATE)),
               new Admission(config.intValue(Setting.MAX_CONNECTIONS), config.intValue(Setting.MAX_CONNECTIONS_PER_ADDRESS)),
               new ClientAddress(config.list(Setting.TRUSTED_PROXIES)));
+          guards = HttpGuards.create(config, metrics);
           metrics.gauge("sse.cluster.members", "Members of this node's Hazelcast cluster", c::memberCount);
           metrics.gauge("sse.connections.reserved",
               "Stream places held: open streams plus requests still being checked", services.admission()::held);
           return broker.start(hub);
         })
         .compose(v -> vertx.deployVerticle(() -> {
-          HttpVerticle verticle = new HttpVerticle(services);
+          HttpVerticle verticle = new HttpVerticle(services, guards);
           verticles.add(verticle);
           return verticle;
         },

@@ -22,6 +22,20 @@ public final class Claims {
     return new Principal(sub, patterns(sse.getValue("subscribe")), patterns(sse.getValue("publish")), exp);
   }
 
+  /**
+   * What is wrong with the token's time claims, or null: {@code exp}, {@code nbf} and
+   * {@code iat} must be numbers (NumericDate) when present. A string, null or object is refused
+   * rather than read as "no expiry".
+   */
+  public static String timeClaimProblem(JsonObject claims) {
+    for (String name : List.of("exp", "nbf", "iat")) {
+      if (claims.containsKey(name) && !(claims.getValue(name) instanceof Number)) {
+        return "the " + name + " claim must be a number of seconds";
+      }
+    }
+    return null;
+  }
+
   private static List<TopicPattern> patterns(Object value) {
     List<String> texts = new ArrayList<>();
     if (value instanceof JsonArray array) {

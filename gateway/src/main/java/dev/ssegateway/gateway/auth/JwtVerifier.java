@@ -143,10 +143,27 @@ public final class JwtVerifier implements TokenVerifier {
     if (problem != null) {
       return Future.failedFuture(new IllegalArgumentException("The token is not valid: " + problem));
     }
-    return auth.authenticate(new TokenCredentials(token))
-        .map(user -> Claims.toPrincipal(user.attributes().getJsonObject("accessToken", user.principal())))
+    Future<io.vertx.ext.auth.User> authenticated;
+    try {
+      // vertx-auth-jwt throws (ClassCastException, NullPointerException) rather than failing
+      // when a signed token's exp, nbf or iat is not a number: client input, so a 401, never a 500.
+      authenticated = auth.authenticate(new TokenCredentials(token));
+    } catch (RuntimeException e) {
+      authenticated = Future.failedFuture(e);
+    }
+    return authenticated
+        .map(user -> {
+          JsonObject claims = user.attributes().getJsonObject("accessToken", user.principal());
+          String claimProblem = Claims.timeClaimProblem(claims);
+          if (claimProblem != null) {
+            throw new IllegalArgumentException(claimProblem);
+          }
+          return Claims.toPrincipal(claims);
+        })
         .recover(e -> Future.failedFuture(new IllegalArgumentException(
-            "The token is not valid: " + String.valueOf(e.getMessage()))));
+            "The token is not valid: " + (e instanceof IllegalArgumentException
+                ? String.valueOf(e.getMessage())
+                : "malformed claims (" + e.getClass().getSimpleName() + ")"))));
   }
 
   /** What is wrong with the token's algorithm or signature shape, or null. Never echoes the token. */

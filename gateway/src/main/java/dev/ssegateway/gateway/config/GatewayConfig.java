@@ -81,6 +81,16 @@ public final class GatewayConfig {
     intValue(Setting.MAX_REQUEST_LINE, 256, 1_048_576);
     intValue(Setting.MAX_HEADER_BYTES, 1024, 1_048_576);
     longValue(Setting.JWT_JWKS_REFRESH_MS, 1000, 86_400_000);
+    longValue(Setting.HEADER_TIMEOUT_MS, 100, 3_600_000);
+    longValue(Setting.BODY_TIMEOUT_MS, 100, 3_600_000);
+    longValue(Setting.KEEPALIVE_IDLE_MS, 100, 3_600_000);
+    intValue(Setting.MAX_PENDING_REQUESTS, 1, 10_000_000);
+    longValue(Setting.MAX_BUFFERED_BYTES, 65_536, Long.MAX_VALUE);
+    intValue(Setting.AUTH_FAILURE_RATE, 0, 1_000_000);
+    intValue(Setting.CORS_MAX_AGE_SECONDS, 0, 86_400);
+    if (!List.of("true", "false").contains(string(Setting.DEMO_PAGE))) {
+      throw new IllegalArgumentException(Setting.DEMO_PAGE.env() + " must be true or false");
+    }
     if (isSet(Setting.TLS_CERT) != isSet(Setting.TLS_KEY)) {
       throw new InvalidSettingException(isSet(Setting.TLS_CERT) ? Setting.TLS_KEY : Setting.TLS_CERT, "is unset while "
           + (isSet(Setting.TLS_CERT) ? "SSE_TLS_CERT" : "SSE_TLS_KEY") + " is set", "SSE_TLS_CERT and SSE_TLS_KEY both set or both unset");
@@ -132,6 +142,14 @@ public final class GatewayConfig {
   /** Whether subscribing needs a token: some way to verify JWTs is configured. */
   public boolean tokensRequired() {
     return isSet(Setting.JWT_SECRET) || isSet(Setting.JWT_PUBLIC_KEY_FILE) || isSet(Setting.JWT_JWKS_URL);
+  }
+
+  /**
+   * Whether the operator configured any credential (a publish key of their own, or JWT
+   * verification, or an admin key): then /stats and /metrics are no longer open to anyone.
+   */
+  public boolean credentialsConfigured() {
+    return !publishKeyGenerated || tokensRequired() || isSet(Setting.ADMIN_KEY);
   }
 
   public boolean publishKeyGenerated() {

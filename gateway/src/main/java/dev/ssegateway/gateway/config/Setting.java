@@ -86,6 +86,25 @@ public enum Setting {
   MAX_REQUEST_LINE("SSE_MAX_REQUEST_LINE", "8192", "Longest HTTP request line, in bytes (414 above)."),
   MAX_HEADER_BYTES("SSE_MAX_HEADER_BYTES", "16384", "Largest HTTP header block, in bytes (431 above)."),
 
+  HEADER_TIMEOUT_MS("SSE_HEADER_TIMEOUT_MS", "30000",
+      "Time a client has to send a request line and headers (the first one from connect); then the socket is closed."),
+  BODY_TIMEOUT_MS("SSE_BODY_TIMEOUT_MS", "30000",
+      "Longest pause between two reads of a request body; then 408 and close."),
+  KEEPALIVE_IDLE_MS("SSE_KEEPALIVE_IDLE_MS", "60000",
+      "How long an HTTP/1.1 connection may sit idle between requests before it is closed (never an open event stream)."),
+  MAX_PENDING_REQUESTS("SSE_MAX_PENDING_REQUESTS", "1000",
+      "Connections a node holds that are not (yet) event streams: half-sent, in flight or idle keep-alive."
+          + " Above it the oldest is closed to make room."),
+  MAX_BUFFERED_BYTES("SSE_MAX_BUFFERED_BYTES", "67108864",
+      "Request body bytes a node buffers for all publishes in flight together; above it 503 with Retry-After."),
+  AUTH_FAILURE_RATE("SSE_AUTH_FAILURE_RATE", "5",
+      "Failed publish authentications per second allowed per client address (bursts of 4 times it); above it 429."),
+  CORS_MAX_AGE_SECONDS("SSE_CORS_MAX_AGE_SECONDS", "600", "How long browsers may cache a CORS preflight answer (Access-Control-Max-Age)."),
+  ADMIN_KEY("SSE_ADMIN_KEY", null,
+      "Bearer key for GET /stats and /metrics. Unset: the publish key is accepted there; with neither"
+          + " SSE_PUBLISH_KEY nor a JWT setting configured, both are open (dev mode)."),
+  DEMO_PAGE("SSE_DEMO_PAGE", "true", "Serve the demo page at GET / (true or false)."),
+
   TLS_CERT("SSE_TLS_CERT", null, "PEM certificate chain: serve HTTPS with HTTP/2 (ALPN). Needs SSE_TLS_KEY."),
   TLS_KEY("SSE_TLS_KEY", null, "PEM private key for SSE_TLS_CERT.");
 

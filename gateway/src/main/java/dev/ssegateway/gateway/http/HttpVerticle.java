@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
  * accepts; Vert.x spreads accepted connections over the instances, which share the port.
  */
 public final class HttpVerticle extends VerticleBase {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(HttpVerticle.class);
   /** How often moved server-side cursors are saved to the cluster, in one batch per loop. */
   static final long CURSOR_FLUSH_MS = 1000;
   /**
@@ -42,11 +43,13 @@ public final class HttpVerticle extends VerticleBase {
   static final int MIN_TCP_USER_TIMEOUT_MS = 10_000;
 
   private final NodeServices services;
+  private final HttpGuards guards;
   private LoopHub loop;
   private HttpServer server;
 
-  public HttpVerticle(NodeServices services) {
+  public HttpVerticle(NodeServices services, HttpGuards guards) {
     this.services = services;
+    this.guards = guards;
   }
 
   public LoopHub loop() {
@@ -76,9 +79,12 @@ public final class HttpVerticle extends VerticleBase {
           .setCertPath(config.string(Setting.TLS_CERT))
           .setKeyPath(config.string(Setting.TLS_KEY)));
     }
+    ConnectionSetup.closeSilentSockets(options, config);
+    ConnectionSetup setup = new ConnectionSetup(config, options, guards.pending, services.metrics());
     server = vertx.createHttpServer(options).requestHandler(router()).invalidRequestHandler(this::invalidRequest)
-        .connectionHandler(LeanConnections::shrink);
-    return server.listen();
+        .connectionHandler(setup::setUp)
+        .exceptionHandler(HttpVerticle::connectionFailed);
+    return server.listen().onSuccess(s -> AcceptHook.install(s, options, guards.pending));
   }
 
   /**
@@ -115,11 +121,14 @@ public final class HttpVerticle extends VerticleBase {
       CorsHandler cors = CorsHandler.create()
           .addOrigins(origins)
           .allowCredentials(true)
+          .maxAgeSeconds(services.config().intValue(Setting.CORS_MAX_AGE_SECONDS))
           .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
           .allowedHeaders(Set.of("Authorization", "Content-Type", "Last-Event-ID", "Cache-Control"));
       // Browsers send Origin on every POST, same-origin ones too: the gateway's own page must not
       // need to be listed. Vert.x's CorsHandler would refuse it with 403.
       router.route().handler(ctx -> {
+        // The answer depends on the request's Origin (reflected or not): caches must key on it.
+        ctx.response().putHeader("Vary", "Origin");
         if (isSameOrigin(ctx.request())) {
           ctx.next();
         } else {
@@ -132,17 +141,22 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/openapi.yaml").handler(new OpenApiDocument());
     int maxData = services.config().intValue(Setting.MAX_DATA_BYTES);
     // JSON escaping can grow data up to six times (\\uXXXX); the parser enforces the real limit.
-    router.post("/publish").handler(new PublishBody(maxData * 6L + 4096))
+    long bodyLimit = maxData * 6L + 4096;
+    // The gate decides from the headers alone (key, rate, size, budget) before one body byte is
+    // read; then the body is read raw, as JSON whatever the Content-Type says.
+    router.post("/publish").handler(new PublishGate(services, guards, bodyLimit))
+        .handler(new PublishBody(bodyLimit))
         .handler(new PublishHandler(services));
     router.get("/health/live").handler(ctx -> json(ctx.response(), 200, new JsonObject().put("status", "up")));
     router.get("/health/ready").handler(ctx -> {
       JsonObject state = services.readiness().toJson();
       json(ctx.response(), state.getBoolean("ready") ? 200 : 503, state);
     });
-    router.get("/metrics").handler(ctx -> ctx.response()
+    OperatorAccess operator = new OperatorAccess(services, guards);
+    router.get("/metrics").handler(operator).handler(ctx -> ctx.response()
         .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
         .end(services.metrics().scrape()));
-    router.get("/stats").handler(ctx -> services.cluster().stats().onComplete(ar -> {
+    router.get("/stats").handler(operator).handler(ctx -> services.cluster().stats().onComplete(ar -> {
       if (ar.succeeded()) {
         json(ctx.response(), 200, ar.result().toJson().put("node", services.config().nodeId()));
       } else {
@@ -150,10 +164,10 @@ public final class HttpVerticle extends VerticleBase {
             ErrorResponses.describe(ar.cause(), "The cluster state is unavailable"));
       }
     }));
-    router.get("/").handler(ctx -> ctx.response()
-        .putHeader("Content-Type", "text/html; charset=utf-8")
-        .putHeader("Cache-Control", "no-cache")
-        .sendFile("webroot/index.html"));
+    if (Boolean.parseBoolean(services.config().string(Setting.DEMO_PAGE))) {
+      DemoPage demo = new DemoPage();
+      router.get("/").handler(demo::serve);
+    }
     router.errorHandler(404, ctx -> ErrorResponses.send(ctx.response(), 404, "not_found",
         "No such endpoint: " + ctx.request().method() + " " + ctx.request().path()));
     router.errorHandler(405, ctx -> ErrorResponses.send(ctx.response(), 405, "method_not_allowed",
@@ -171,8 +185,20 @@ public final class HttpVerticle extends VerticleBase {
     });
     router.errorHandler(400, ctx -> ErrorResponses.send(ctx.response(), 400, "bad_request",
         ErrorResponses.describe(ctx.failure(), "The request could not be read")));
-    router.errorHandler(500, ctx -> ErrorResponses.send(ctx.response(), 500, "internal_error",
-        "The gateway failed to handle this request"));
+    router.errorHandler(500, UnexpectedErrors::handle);
+    // Runs before the error handlers: a client that went away is no error to log at ERROR (as
+    // vertx-web would, "Unhandled exception in router"), and a failure with a status code that
+    // has no handler of its own still gets a JSON answer with an error id.
+    router.route().failureHandler(ctx -> {
+      int status = ctx.statusCode();
+      if (UnexpectedErrors.isClientAbort(ctx.failure()) || (status == -1 && ctx.response().closed())) {
+        UnexpectedErrors.handle(ctx);
+      } else if (status == 400 || status == 403 || status == 413) {
+        ctx.next();
+      } else {
+        UnexpectedErrors.handle(ctx);
+      }
+    });
     return router;
   }
 
@@ -201,7 +227,11 @@ public final class HttpVerticle extends VerticleBase {
     int status;
     String code;
     String message;
-    if (cause instanceof TooLongHttpLineException) {
+    if (cause instanceof FramingViolation v) {
+      status = v.status();
+      code = v.code();
+      message = v.getMessage();
+    } else if (cause instanceof TooLongHttpLineException) {
       status = 414;
       code = "request_line_too_long";
       message = "The request line is longer than " + services.config().intValue(Setting.MAX_REQUEST_LINE) + " bytes";
@@ -220,6 +250,17 @@ public final class HttpVerticle extends VerticleBase {
         .putHeader("Connection", "close")
         .end(new JsonObject().put("error", code).put("message", message).encode())
         .onComplete(ar -> request.connection().close());
+  }
+
+  /** Failures of a connection outside any request: a client that reset or vanished is routine. */
+  private static void connectionFailed(Throwable t) {
+    // Malformed input (a decoder failure, answered 400 and closed) is the client's, not ours.
+    if (UnexpectedErrors.isClientAbort(t) || t instanceof io.netty.handler.codec.DecoderException
+        || t instanceof IllegalArgumentException) {
+      log.debug("Connection failed: {}", t.toString());
+    } else {
+      log.warn("Connection failed: {}", t.toString());
+    }
   }
 
   private static void json(io.vertx.core.http.HttpServerResponse response, int status, JsonObject body) {

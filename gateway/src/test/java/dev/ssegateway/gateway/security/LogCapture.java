@@ -52,6 +52,22 @@ final class LogCapture implements AutoCloseable {
     return lines;
   }
 
+  /** The captured lines at WARN or ERROR, as {@link #lines} formats them. */
+  List<String> warnings() {
+    List<String> lines = new ArrayList<>();
+    for (ILoggingEvent e : List.copyOf(appender.list)) {
+      if (e.getLevel().isGreaterOrEqual(Level.WARN)) {
+        StringBuilder sb = new StringBuilder(e.getLevel().toString()).append(' ').append(e.getLoggerName())
+            .append(' ').append(e.getFormattedMessage());
+        for (IThrowableProxy t = e.getThrowableProxy(); t != null; t = t.getCause()) {
+          sb.append(' ').append(t.getClassName()).append(": ").append(t.getMessage());
+        }
+        lines.add(sb.toString());
+      }
+    }
+    return lines;
+  }
+
   @Override
   public void close() {
     root.detachAppender(appender);

@@ -12,8 +12,16 @@ public final class Http {
 
   private Http() {}
 
+  /**
+   * GET {@code path}; the operator endpoints (/stats, /metrics) go with the test publish key, which
+   * opens them while SSE_ADMIN_KEY is unset, as an operator's scraper would send its credential.
+   */
   public static HttpResponse<String> get(int port, String path) {
-    return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET());
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET();
+    if (path.startsWith("/stats") || path.startsWith("/metrics")) {
+      b.header("Authorization", "Bearer " + Gateways.PUBLISH_KEY);
+    }
+    return send(b);
   }
 
   public static HttpResponse<String> publish(int port, String json) {

@@ -129,9 +129,15 @@ public final class GatewayProcess implements AutoCloseable {
     }
   }
 
+  /** GET {@code path}; /stats and /metrics with the admin key, or the publish key when none is set. */
   public HttpResponse<String> get(String path) throws IOException {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-        .timeout(Duration.ofSeconds(2)).GET().build();
+    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+        .timeout(Duration.ofSeconds(2)).GET();
+    String key = env.getOrDefault("SSE_ADMIN_KEY", env.get("SSE_PUBLISH_KEY"));
+    if ((path.startsWith("/stats") || path.startsWith("/metrics")) && key != null) {
+      builder.header("Authorization", "Bearer " + key);
+    }
+    HttpRequest request = builder.build();
     try {
       return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (InterruptedException e) {
