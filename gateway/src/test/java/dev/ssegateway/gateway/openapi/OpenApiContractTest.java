@@ -184,6 +184,8 @@ class OpenApiContractTest {
   void operateAndErrors() {
     check("GET", "/stats", get("/stats", "Authorization", "Bearer " + Gateways.PUBLISH_KEY), 200);
     check("GET", "/metrics", get("/metrics", "Authorization", "Bearer " + Gateways.PUBLISH_KEY), 200);
+    check("GET", "/stats", get("/stats"), 401);
+    check("GET", "/metrics", get("/metrics", "Authorization", "Bearer wrong-key"), 401);
     check("GET", "/health/live", get("/health/live"), 200);
     check("GET", "/health/ready", get("/health/ready"), 200);
     check("GET", "/", get("/"), 200);
