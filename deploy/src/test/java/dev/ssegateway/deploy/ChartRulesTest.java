@@ -146,6 +146,21 @@ class ChartRulesTest {
   }
 
   @Test
+  @DisplayName("auth.hook renders the gateway's SSE_AUTH_HOOK_* settings only when a URL is set")
+  void authHook() {
+    assertThat(Chart.render(null).gatewayEnv().keySet()).noneMatch(k -> k.startsWith("SSE_AUTH_HOOK_"));
+    Chart.Manifests m = Chart.render(null, "auth.hook.url", "http://app.default.svc:8000/sse/authorize",
+        "auth.hook.headers", "Authorization,X-Requested-With", "auth.hook.cookies", "session", "auth.hook.timeoutMs", 1500);
+    assertThat(m.gatewayEnv())
+        .containsEntry("SSE_AUTH_HOOK_URL", "http://app.default.svc:8000/sse/authorize")
+        .containsEntry("SSE_AUTH_HOOK_HEADERS", "Authorization,X-Requested-With")
+        .containsEntry("SSE_AUTH_HOOK_COOKIES", "session")
+        .containsEntry("SSE_AUTH_HOOK_TIMEOUT_MS", "1500");
+    assertThat(m.gatewayEnv().keySet().stream().filter(k -> k.startsWith("SSE_"))).allMatch(GatewaySettings::exists);
+    assertThatThrownBy(() -> Chart.render(null, "auth.hook.url", "app:8000/authorize")).hasMessageContaining("schema");
+  }
+
+  @Test
   @DisplayName("each JWT mode renders its own settings, and a mode without its key is refused")
   void jwtModes() {
     assumeTrue(GatewaySettings.exists("SSE_JWT_PUBLIC_KEY_FILE") && GatewaySettings.exists("SSE_JWT_JWKS_URL"),

@@ -5,6 +5,7 @@ import dev.ssegateway.gateway.auth.JwtVerifier;
 import dev.ssegateway.gateway.auth.TokenSource;
 import dev.ssegateway.gateway.auth.TokenVerifier;
 import dev.ssegateway.gateway.auth.TopicPattern;
+import dev.ssegateway.gateway.auth.hook.AuthHook;
 import dev.ssegateway.gateway.broker.Broker;
 import dev.ssegateway.gateway.broker.memory.MemoryBroker;
 import dev.ssegateway.gateway.broker.redis.RedisBroker;
@@ -107,12 +108,13 @@ public final class GatewayNode {
         .compose(verifier -> {
           HazelcastClusterState c = cluster;
           readiness = new Readiness(broker, cluster);
+          ClientAddress clientAddress = new ClientAddress(config.list(Setting.TRUSTED_PROXIES));
           AccessPolicy access = new AccessPolicy(verifier, new TokenSource(config.string(Setting.JWT_COOKIE)),
-              TopicPattern.all(config.list(Setting.PUBLIC_TOPICS)));
+              TopicPattern.all(config.list(Setting.PUBLIC_TOPICS)), AuthHook.create(vertx, config, metrics, clientAddress));
           services = new NodeServices(config, hub, broker, cluster, metrics, readiness, access,
               new PublishRateLimiter(config.intValue(Setting.PUBLISH_RATE)),
               new Admission(config.intValue(Setting.MAX_CONNECTIONS), config.intValue(Setting.MAX_CONNECTIONS_PER_ADDRESS)),
-              new ClientAddress(config.list(Setting.TRUSTED_PROXIES)));
+              clientAddress);
           guards = HttpGuards.create(config, metrics);
           metrics.gauge("sse.cluster.members", "Members of this node's Hazelcast cluster", c::memberCount);
           metrics.gauge("sse.connections.reserved",

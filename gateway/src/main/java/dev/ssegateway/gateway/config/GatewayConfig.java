@@ -81,6 +81,10 @@ public final class GatewayConfig {
     intValue(Setting.MAX_REQUEST_LINE, 256, 1_048_576);
     intValue(Setting.MAX_HEADER_BYTES, 1024, 1_048_576);
     longValue(Setting.JWT_JWKS_REFRESH_MS, 1000, 86_400_000);
+    longValue(Setting.AUTH_HOOK_TIMEOUT_MS, 50, 60_000);
+    intValue(Setting.AUTH_HOOK_CACHE_SIZE, 0, 10_000_000);
+    intValue(Setting.AUTH_HOOK_BREAKER_FAILURES, 1, 1_000_000);
+    longValue(Setting.AUTH_HOOK_BREAKER_OPEN_MS, 100, 3_600_000);
     longValue(Setting.HEADER_TIMEOUT_MS, 100, 3_600_000);
     longValue(Setting.BODY_TIMEOUT_MS, 100, 3_600_000);
     longValue(Setting.KEEPALIVE_IDLE_MS, 100, 3_600_000);
@@ -146,10 +150,10 @@ public final class GatewayConfig {
 
   /**
    * Whether the operator configured any credential (a publish key of their own, or JWT
-   * verification, or an admin key): then /stats and /metrics are no longer open to anyone.
+   * verification, or an admin key, or an auth hook): then /stats and /metrics are no longer open to anyone.
    */
   public boolean credentialsConfigured() {
-    return !publishKeyGenerated || tokensRequired() || isSet(Setting.ADMIN_KEY);
+    return !publishKeyGenerated || tokensRequired() || isSet(Setting.ADMIN_KEY) || isSet(Setting.AUTH_HOOK_URL);
   }
 
   public boolean publishKeyGenerated() {

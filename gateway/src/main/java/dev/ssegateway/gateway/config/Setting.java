@@ -73,6 +73,22 @@ public enum Setting {
   JWT_COOKIE("SSE_JWT_COOKIE", "sse_token", "Name of the cookie a token may come in."),
   PUBLIC_TOPICS("SSE_PUBLIC_TOPICS", null, "Comma list of topic patterns (* wildcard) anyone may subscribe to without a token."),
 
+  AUTH_HOOK_URL("SSE_AUTH_HOOK_URL", null,
+      "URL of the app's backend that authorizes subscribers (POST, JSON answer), used when a request carries no"
+          + " valid JWT. Unset: no hook."),
+  AUTH_HOOK_HEADERS("SSE_AUTH_HOOK_HEADERS", "Authorization",
+      "Comma list of request headers forwarded to the auth hook (cookies go by SSE_AUTH_HOOK_COOKIES)."),
+  AUTH_HOOK_COOKIES("SSE_AUTH_HOOK_COOKIES", null,
+      "Comma list of cookie names forwarded to the auth hook. Unset: every cookie the browser sent."),
+  AUTH_HOOK_TIMEOUT_MS("SSE_AUTH_HOOK_TIMEOUT_MS", "2000",
+      "Deadline of one auth hook call (connect, answer and body); past it the call counts as failed."),
+  AUTH_HOOK_CACHE_SIZE("SSE_AUTH_HOOK_CACHE_SIZE", "10000",
+      "Auth hook answers kept per node, for the lifetime each answer names (cacheMs). 0: no cache."),
+  AUTH_HOOK_BREAKER_FAILURES("SSE_AUTH_HOOK_BREAKER_FAILURES", "5",
+      "Consecutive failed auth hook calls (timeout, no connection, 5xx) that open the circuit breaker."),
+  AUTH_HOOK_BREAKER_OPEN_MS("SSE_AUTH_HOOK_BREAKER_OPEN_MS", "10000",
+      "How long an open breaker refuses subscribers (503) before one trial call is let through."),
+
   MAX_CONNECTIONS("SSE_MAX_CONNECTIONS", "19000", "Connections one node accepts; above it 503 with Retry-After."),
   MAX_CONNECTIONS_PER_USER("SSE_MAX_CONNECTIONS_PER_USER", "0",
       "Connections one user (JWT sub) may hold across the whole cluster; above it 429. 0: no limit."),
@@ -102,7 +118,7 @@ public enum Setting {
   CORS_MAX_AGE_SECONDS("SSE_CORS_MAX_AGE_SECONDS", "600", "How long browsers may cache a CORS preflight answer (Access-Control-Max-Age)."),
   ADMIN_KEY("SSE_ADMIN_KEY", null,
       "Bearer key for GET /stats and /metrics. Unset: the publish key is accepted there; with neither"
-          + " SSE_PUBLISH_KEY nor a JWT setting configured, both are open (dev mode)."),
+          + " SSE_PUBLISH_KEY nor a JWT setting nor SSE_AUTH_HOOK_URL configured, both are open (dev mode)."),
   DEMO_PAGE("SSE_DEMO_PAGE", "true", "Serve the demo page at GET / (true or false)."),
 
   TLS_CERT("SSE_TLS_CERT", null, "PEM certificate chain: serve HTTPS with HTTP/2 (ALPN). Needs SSE_TLS_KEY."),

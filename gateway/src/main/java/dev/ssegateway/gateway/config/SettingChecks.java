@@ -22,6 +22,11 @@ final class SettingChecks {
   private static final Pattern BIND_HOST = Pattern.compile("[A-Za-z0-9._-]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
   private static final Pattern TOPIC_PATTERN = Pattern.compile("[A-Za-z0-9._\\-:/@=+~*]{1,128}");
   private static final Pattern COOKIE_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}");
+  private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}");
+  /** Headers the hook's request sets itself, or that change its framing or routing. */
+  static final List<String> HOOK_FORBIDDEN_HEADERS = List.of("host", "content-length", "transfer-encoding",
+      "connection", "keep-alive", "upgrade", "te", "trailer", "expect", "proxy-authorization", "proxy-connection",
+      "cookie", "content-type", "accept", "x-forwarded-for");
 
   private final GatewayConfig config;
 
@@ -36,6 +41,7 @@ final class SettingChecks {
     redis();
     cluster();
     tokens();
+    authHook();
     corsOrigins();
     for (String pattern : config.list(Setting.PUBLIC_TOPICS)) {
       if (!TOPIC_PATTERN.matcher(pattern).matches()) {
@@ -130,6 +136,40 @@ final class SettingChecks {
       }
     }
     matches(Setting.JWT_COOKIE, COOKIE_NAME, "a cookie name: 1 to 64 characters, letters, digits and !#$%&'*+.^_`|~-");
+  }
+
+  /**
+   * The hook's URL, and the header and cookie names it forwards. Headers that frame or route the
+   * hook's own request (Host, Content-Length, Connection...) or carry cookies are refused: forwarding
+   * them would let a browser reshape the gateway's call to the backend.
+   */
+  private void authHook() {
+    if (config.isSet(Setting.AUTH_HOOK_URL)) {
+      String url = config.string(Setting.AUTH_HOOK_URL);
+      URI uri = null;
+      try {
+        uri = new URI(url);
+      } catch (URISyntaxException e) {
+        // reported below
+      }
+      if (uri == null || uri.getHost() == null || uri.getRawUserInfo() != null
+          || !List.of("http", "https").contains(String.valueOf(uri.getScheme()).toLowerCase(Locale.ROOT))) {
+        throw new InvalidSettingException(Setting.AUTH_HOOK_URL, "'" + url + "' is not an http(s) URL without user info",
+            "an http:// or https:// URL of the app's authorization endpoint, e.g. http://app:8000/sse/authorize");
+      }
+    }
+    for (String header : config.list(Setting.AUTH_HOOK_HEADERS)) {
+      if (!HEADER_NAME.matcher(header).matches() || HOOK_FORBIDDEN_HEADERS.contains(header.toLowerCase(Locale.ROOT))) {
+        throw new InvalidSettingException(Setting.AUTH_HOOK_HEADERS, "'" + header + "' cannot be forwarded",
+            "a comma list of header names, not " + HOOK_FORBIDDEN_HEADERS + " (cookies: SSE_AUTH_HOOK_COOKIES)");
+      }
+    }
+    for (String cookie : config.list(Setting.AUTH_HOOK_COOKIES)) {
+      if (!COOKIE_NAME.matcher(cookie).matches()) {
+        throw new InvalidSettingException(Setting.AUTH_HOOK_COOKIES, "'" + cookie + "' is not a cookie name",
+            "a comma list of cookie names: 1 to 64 characters, letters, digits and !#$%&'*+.^_`|~-");
+      }
+    }
   }
 
   /** Credentials (cookies) are always allowed across the listed origins, so {@code *} can never be. */

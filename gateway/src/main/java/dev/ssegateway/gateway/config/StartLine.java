@@ -16,7 +16,7 @@ public final class StartLine {
         + " | cluster: " + cluster(config)
         + " | auth: " + auth(config)
         + " | CORS: " + list(config.list(Setting.CORS_ORIGINS), "closed (same origin only)")
-        + " | public topics: " + list(config.list(Setting.PUBLIC_TOPICS), config.tokensRequired() ? "none" : "all (no tokens)")
+        + " | public topics: " + list(config.list(Setting.PUBLIC_TOPICS), config.tokensRequired() || config.isSet(Setting.AUTH_HOOK_URL) ? "none" : "all (no tokens)")
         + " | history: " + config.string(Setting.HISTORY_SIZE) + " events, "
         + (config.longValue(Setting.HISTORY_TTL_MS) == 0 ? "no age limit" : config.string(Setting.HISTORY_TTL_MS) + " ms");
   }
@@ -42,6 +42,18 @@ public final class StartLine {
   }
 
   static String auth(GatewayConfig config) {
+    if (config.isSet(Setting.AUTH_HOOK_URL)) {
+      java.net.URI hook = java.net.URI.create(config.string(Setting.AUTH_HOOK_URL));
+      // Scheme, host, port and path: a query string may carry a secret.
+      String shown = hook.getScheme() + "://" + hook.getHost() + (hook.getPort() < 0 ? "" : ":" + hook.getPort())
+          + (hook.getRawPath() == null ? "" : hook.getRawPath());
+      return (config.tokensRequired() ? authByTokens(config) + "; without a valid token: " : "")
+          + "auth hook " + shown + " decides";
+    }
+    return authByTokens(config);
+  }
+
+  private static String authByTokens(GatewayConfig config) {
     if (!config.tokensRequired()) {
       return "no tokens: anyone may subscribe to any topic (dev mode); publishing needs the publish key";
     }

@@ -211,6 +211,9 @@ final class SubscribeHandler implements Handler<RoutingContext> {
       if (d.status() == 401) {
         ctx.response().putHeader("WWW-Authenticate", "Bearer");
       }
+      if (d.retryAfterSeconds() > 0) {
+        ctx.response().putHeader("Retry-After", Long.toString(d.retryAfterSeconds()));
+      }
       ErrorResponses.send(ctx.response(), d.status(), d.code(), d.getMessage());
     } else {
       ErrorResponses.send(ctx.response(), 503, "unavailable", "Could not open the stream: "

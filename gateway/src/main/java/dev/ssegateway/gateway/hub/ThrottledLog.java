@@ -9,7 +9,7 @@ import org.slf4j.Logger;
  * streams of 16 new topics each made Redis confirm 16,000 subscriptions at once: those that
  * timed out were logged one line per topic per retry (5,940 WARN lines).
  */
-final class ThrottledLog {
+public final class ThrottledLog {
   private final Logger log;
   private final String what;
   private final int linesPerWindow;
@@ -18,14 +18,14 @@ final class ThrottledLog {
   private final AtomicLong linesInWindow = new AtomicLong();
   private final AtomicLong suppressed = new AtomicLong();
 
-  ThrottledLog(Logger log, String what, int linesPerWindow, long windowMs) {
+  public ThrottledLog(Logger log, String what, int linesPerWindow, long windowMs) {
     this.log = log;
     this.what = what;
     this.linesPerWindow = linesPerWindow;
     this.windowMs = windowMs;
   }
 
-  void warn(String format, Object... args) {
+  public void warn(String format, Object... args) {
     long now = System.currentTimeMillis();
     long start = windowStart.get();
     if (now - start >= windowMs && windowStart.compareAndSet(start, now)) {

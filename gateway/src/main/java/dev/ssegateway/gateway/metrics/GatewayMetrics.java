@@ -70,6 +70,11 @@ public final class GatewayMetrics {
     Gauge.builder(name, value).description(description).register(registry);
   }
 
+  /** For parts that register meters of their own (the auth hook's). */
+  public io.micrometer.core.instrument.MeterRegistry registry() {
+    return registry;
+  }
+
   public String scrape() {
     return registry.scrape();
   }
