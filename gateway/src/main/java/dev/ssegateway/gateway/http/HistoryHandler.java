@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * {@code GET /history?topic=T[&after=ID][&limit=N]}: the events a topic's history still keeps
  * after {@code after} (exclusive; {@code 0-0}, the default, is before everything), oldest first,
  * and whether history still reaches back to {@code after} ({@code historyLost}: the same rule as a
- * resuming stream's {@code sse-history-lost}). Authorized exactly like subscribing to the topic.
+ * resuming stream's {@code sse-history-lost}). Authorized exactly like subscribing to the topic
+ * (the same {@code AccessPolicy}: public topics, JWT grants, then the auth hook when configured).
  *
  * <p>A page holds at most {@value #MAX_LIMIT} events (the node's replay page), and stops early
  * once its data passes {@value #PAGE_DATA_CHARS} characters (always at least one event), so one
@@ -62,6 +63,9 @@ final class HistoryHandler implements Handler<RoutingContext> {
           } else if (ar.cause() instanceof AccessDenied d) {
             if (d.status() == 401) {
               ctx.response().putHeader("WWW-Authenticate", "Bearer");
+            }
+            if (d.retryAfterSeconds() > 0) {
+              ctx.response().putHeader("Retry-After", Long.toString(d.retryAfterSeconds()));
             }
             refuse(ctx, d.status(), d.code(), d.getMessage());
           } else {
