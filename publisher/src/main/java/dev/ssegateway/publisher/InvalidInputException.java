@@ -10,12 +10,14 @@ public final class InvalidInputException extends RuntimeException {
 
     public static final int BAD_REQUEST = 400;
     public static final int PAYLOAD_TOO_LARGE = 413;
+    /** A well-formed request that conflicts with an earlier one (an idempotency key reused). */
+    public static final int UNPROCESSABLE = 422;
 
     private final int status;
     private final String code;
 
     /**
-     * @param status  the HTTP status to answer with: {@link #BAD_REQUEST} or {@link #PAYLOAD_TOO_LARGE}
+     * @param status  the HTTP status to answer with: {@link #BAD_REQUEST}, {@link #PAYLOAD_TOO_LARGE} or {@link #UNPROCESSABLE}
      * @param code    a stable, machine-readable snake_case code such as {@code invalid_topic}
      * @param message a sentence for people, saying what is wrong and what is accepted
      */
@@ -35,7 +37,7 @@ public final class InvalidInputException extends RuntimeException {
         return new InvalidInputException(PAYLOAD_TOO_LARGE, code, message);
     }
 
-    /** The HTTP status: 400 or 413. */
+    /** The HTTP status: 400, 413 or 422. */
     public int status() {
         return status;
     }

@@ -16,7 +16,9 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -53,34 +55,80 @@ final class JsonObjectReader {
      * @throws InvalidInputException 400 {@code invalid_json} for anything but one JSON object in UTF-8
      */
     static Map<String, JsonField> read(Buffer body) {
+        Objects objects = readObjects(body, false, 1);
+        return objects.objects().get(0);
+    }
+
+    /**
+     * A body that is one JSON object, or (when {@code arrayAllowed}) a JSON array of objects.
+     *
+     * @param array   whether the body was an array
+     * @param objects the objects' fields, in document order
+     */
+    record Objects(boolean array, List<Map<String, JsonField>> objects) {
+    }
+
+    /**
+     * Reads one object, or an array of at most {@code maxObjects} objects.
+     *
+     * @throws InvalidInputException 400 {@code invalid_json} for anything else, 400 {@code empty_batch}
+     *                               for an empty array, 413 {@code batch_too_large} above {@code maxObjects}
+     */
+    static Objects readObjects(Buffer body, boolean arrayAllowed, int maxObjects) {
         String text = body == null ? "" : decodeUtf8(body.getBytes());
         if (text.startsWith("\uFEFF")) {
             text = text.substring(1); // a byte order mark, as some Windows tools send
         }
+        String expected = arrayAllowed ? "a JSON object or an array of JSON objects" : "a JSON object";
         if (text.isBlank()) {
-            throw invalidJson("The request body is empty; expected a JSON object.");
+            throw invalidJson("The request body is empty; expected " + expected + ".");
         }
         try (JsonParser parser = FACTORY.createParser(text)) {
             JsonToken first = parser.nextToken();
-            if (first != JsonToken.START_OBJECT) {
-                throw invalidJson("The request body must be a JSON object, not " + describe(first) + ".");
-            }
-            Map<String, JsonField> fields = new LinkedHashMap<>();
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String name = parser.currentName();
-                parser.nextToken();
-                fields.put(name, readValue(parser));
+            List<Map<String, JsonField>> objects = new ArrayList<>();
+            boolean array = first == JsonToken.START_ARRAY && arrayAllowed;
+            if (array) {
+                JsonToken next;
+                while ((next = parser.nextToken()) != JsonToken.END_ARRAY) {
+                    if (next != JsonToken.START_OBJECT) {
+                        throw invalidJson("Element " + objects.size() + " of the array must be a JSON object, not "
+                                + describe(next) + ".");
+                    }
+                    if (objects.size() == maxObjects) {
+                        throw InvalidInputException.tooLarge("batch_too_large",
+                                "A batch holds at most " + maxObjects + " events; split it.");
+                    }
+                    objects.add(readFields(parser));
+                }
+                if (objects.isEmpty()) {
+                    throw InvalidInputException.badRequest("empty_batch", "The array holds no events.");
+                }
+            } else if (first == JsonToken.START_OBJECT) {
+                objects.add(readFields(parser));
+            } else {
+                throw invalidJson("The request body must be " + expected + ", not " + describe(first) + ".");
             }
             if (parser.nextToken() != null) {
                 throw invalidJson("Invalid JSON" + where(parser.currentTokenLocation())
-                        + ": unexpected content after the object.");
+                        + ": unexpected content after the " + (array ? "array." : "object."));
             }
-            return fields;
+            return new Objects(array, objects);
         } catch (JsonProcessingException e) {
             throw invalidJson("Invalid JSON" + where(e.getLocation()) + ": " + firstLine(e.getOriginalMessage()) + ".");
         } catch (IOException e) {
             throw invalidJson("Invalid JSON: " + e.getMessage() + ".");
         }
+    }
+
+    /** The fields of the object the parser has just entered, up to its end. */
+    private static Map<String, JsonField> readFields(JsonParser parser) throws IOException {
+        Map<String, JsonField> fields = new LinkedHashMap<>();
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            parser.nextToken();
+            fields.put(name, readValue(parser));
+        }
+        return fields;
     }
 
     private static JsonField readValue(JsonParser parser) throws IOException {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.vertx.core.buffer.Buffer;
 
 import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -38,7 +39,33 @@ public final class PublishRequestParser {
      * @param maxDataBytes the largest accepted data, in UTF-8 bytes
      */
     public static PublishRequest parse(Buffer body, int maxDataBytes) {
-        Map<String, JsonField> fields = JsonObjectReader.read(body);
+        return request(JsonObjectReader.read(body), maxDataBytes);
+    }
+
+    /**
+     * Parses a body that is one event (a JSON object, as {@link #parse}) or a batch: a JSON array of
+     * 1 to {@code maxEvents} such objects, each checked by the same rules. Any invalid event fails
+     * the whole body, its message naming the event's index ({@code events[2]: ...}).
+     *
+     * @throws InvalidInputException as {@link #parse}, and 400 {@code empty_batch}, 413 {@code batch_too_large}
+     */
+    public static PublishBatch parseBatch(Buffer body, int maxDataBytes, int maxEvents) {
+        JsonObjectReader.Objects objects = JsonObjectReader.readObjects(body, true, maxEvents);
+        List<PublishRequest> events = new ArrayList<>(objects.objects().size());
+        for (Map<String, JsonField> fields : objects.objects()) {
+            try {
+                events.add(request(fields, maxDataBytes));
+            } catch (InvalidInputException e) {
+                if (!objects.array()) {
+                    throw e;
+                }
+                throw new InvalidInputException(e.status(), e.code(), "events[" + events.size() + "]: " + e.getMessage());
+            }
+        }
+        return new PublishBatch(events, objects.array());
+    }
+
+    private static PublishRequest request(Map<String, JsonField> fields, int maxDataBytes) {
         rejectUnknownFields(fields);
         return new PublishRequest(
                 topic(fields.get("topic")),

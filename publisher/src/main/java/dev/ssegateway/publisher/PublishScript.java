@@ -16,7 +16,7 @@ public final class PublishScript {
 
     public static final String RESOURCE = "/dev/ssegateway/publisher/publish.lua";
 
-    private static final String SOURCE = load();
+    private static final String SOURCE = load(RESOURCE);
     private static final String SHA1 = sha1Hex(SOURCE);
 
     private PublishScript() {
@@ -32,18 +32,18 @@ public final class PublishScript {
         return SHA1;
     }
 
-    private static String load() {
-        try (InputStream in = PublishScript.class.getResourceAsStream(RESOURCE)) {
+    static String load(String resource) {
+        try (InputStream in = PublishScript.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("Missing resource " + RESOURCE);
+                throw new IllegalStateException("Missing resource " + resource);
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read " + RESOURCE, e);
+            throw new UncheckedIOException("Cannot read " + resource, e);
         }
     }
 
-    private static String sha1Hex(String text) {
+    static String sha1Hex(String text) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest);

@@ -6,6 +6,9 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Publishes events through the publish script, asynchronously, on a Redis client you own.
  *
@@ -49,6 +52,85 @@ public final class RedisPublisher {
                         ? redis.send(script(Command.EVAL, PublishScript.source(), request, history))
                         : Future.failedFuture(error)))
                 .map(Response::toString);
+    }
+
+    /**
+     * Publishes events of one topic in one atomic step (publish-batch.lua): all are appended and
+     * broadcast in the order given, or, on any error, none. With {@code idempotency}, the ids are
+     * kept for its ttl under the topic, and a later call with the same record id gets them back
+     * ({@link PublishedIds#replayed()}) without publishing; with another fingerprint it fails
+     * with 422 {@code idempotency_key_reused}.
+     *
+     * @param idempotency null for a plain batch
+     */
+    public Future<PublishedIds> publishBatch(List<PublishRequest> events, Idempotency idempotency) {
+        try {
+            if (events.isEmpty()) {
+                throw InvalidInputException.badRequest("empty_batch", "The batch holds no events.");
+            }
+            for (PublishRequest e : events) {
+                validate(e);
+                if (!e.topic().equals(events.get(0).topic())) {
+                    throw new IllegalArgumentException("publishBatch takes events of one topic; got "
+                            + events.get(0).topic() + " and " + e.topic());
+                }
+            }
+        } catch (InvalidInputException | IllegalArgumentException e) {
+            return Future.failedFuture(e);
+        }
+        return historyArguments().compose(history -> redis.send(batchScript(Command.EVALSHA, PublishBatchScript.sha1(),
+                        events, idempotency, history))
+                .recover(error -> isNoScript(error)
+                        ? redis.send(batchScript(Command.EVAL, PublishBatchScript.source(), events, idempotency, history))
+                        : Future.failedFuture(error)))
+                .recover(error -> String.valueOf(error.getMessage()).startsWith("IDEMPOTENCY_KEY_REUSED")
+                        ? Future.failedFuture(Idempotency.reused())
+                        : Future.failedFuture(error))
+                .map(r -> {
+                    List<String> ids = new ArrayList<>(r.size() - 1);
+                    for (int i = 1; i < r.size(); i++) {
+                        ids.add(r.get(i).toString());
+                    }
+                    return new PublishedIds(ids, r.get(0).toInteger() == 1);
+                });
+    }
+
+    /**
+     * Claims an idempotency key for a call before any of its topics is published: succeeds when
+     * the key is new or was claimed with the same fingerprint (a retry), fails with 422
+     * {@code idempotency_key_reused} when it was claimed for another body. One {@code SET NX GET},
+     * kept for the record's ttl.
+     */
+    public Future<Void> claimIdempotencyKey(Idempotency idempotency) {
+        return redis.send(Request.cmd(Command.SET)
+                        .arg(WireFormat.idempotencyClaimKey(options.getPrefix(), idempotency.recordId()))
+                        .arg(idempotency.fingerprint()).arg("NX").arg("PX").arg(idempotency.ttlMs()).arg("GET"))
+                .compose(previous -> previous == null || previous.toString().equals(idempotency.fingerprint())
+                        ? Future.succeededFuture()
+                        : Future.failedFuture(Idempotency.reused()));
+    }
+
+    /** EVAL/EVALSHA of publish-batch.lua with the arguments in the order its header documents. */
+    private Request batchScript(Command command, String scriptOrSha, List<PublishRequest> events,
+            Idempotency idempotency, String[] history) {
+        String prefix = options.getPrefix();
+        String topic = events.get(0).topic();
+        Request r = Request.cmd(command).arg(scriptOrSha).arg(idempotency == null ? 1 : 2)
+                .arg(WireFormat.historyKey(prefix, topic));
+        if (idempotency != null) {
+            r.arg(WireFormat.idempotencyRecordKey(prefix, topic, idempotency.recordId()));
+        }
+        r.arg(WireFormat.channel(prefix, topic)).arg(history[0]).arg(history[1]).arg(options.publishCommand())
+                .arg(idempotency == null ? "" : idempotency.fingerprint())
+                .arg(idempotency == null ? "" : Long.toString(idempotency.ttlMs()))
+                .arg(events.size());
+        for (PublishRequest e : events) {
+            r.arg(e.event() == null ? "" : e.event())
+                    .arg(e.data())
+                    .arg(e.retryMs() == null ? "" : e.retryMs().toString())
+                    .arg(e.close() ? "1" : "0");
+        }
+        return r;
     }
 
     /** maxLen and maxAgeMs for the script: explicit, '' (the script reads the policy), or read here. */

@@ -58,6 +58,24 @@ public final class WireFormat {
     }
 
     /**
+     * Where a topic keeps the ids of one idempotent publish call: <code>channel + ":i:" + recordId</code>,
+     * e.g. {@code sse:{orders}:i:3f2a...}. In the topic's hash slot, so that the batch script
+     * appends the events and writes this record in one atomic step.
+     */
+    public static String idempotencyRecordKey(String prefix, String topic, String recordId) {
+        return channel(prefix, topic) + ":i:" + recordId;
+    }
+
+    /**
+     * Where a call's idempotency key is claimed with the call's fingerprint, before any topic is
+     * published: <code>prefix + "idem:" + recordId</code>. Catches a key reused for a body whose
+     * topics the first call never touched.
+     */
+    public static String idempotencyClaimKey(String prefix, String recordId) {
+        return prefix + "idem:" + recordId;
+    }
+
+    /**
      * The topic whose channel is {@code channel}, or {@code null} if {@code channel} is not a
      * channel under {@code prefix} with a valid topic name.
      */

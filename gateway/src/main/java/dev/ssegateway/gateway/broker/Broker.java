@@ -1,8 +1,11 @@
 package dev.ssegateway.gateway.broker;
 
 import dev.ssegateway.gateway.sse.EventId;
+import dev.ssegateway.publisher.Idempotency;
 import dev.ssegateway.publisher.PublishRequest;
+import dev.ssegateway.publisher.PublishedIds;
 import io.vertx.core.Future;
+import java.util.List;
 
 /**
  * Moves events between nodes and keeps each topic's bounded history. The fan-out code sees only
@@ -23,6 +26,24 @@ public interface Broker {
    * silently) when the broker is unreachable.
    */
   Future<String> publish(PublishRequest request);
+
+  /**
+   * Publishes events of one topic in one atomic step: all are appended and fanned out in the order
+   * given, or none is. With {@code idempotency}, the ids are kept for its ttl beside the topic's
+   * history, in the same step, and a later call with the same record id gets them back
+   * ({@link PublishedIds#replayed()}) without publishing: across nodes, and however many retries
+   * race. The same record id with another fingerprint fails with 422 {@code idempotency_key_reused}.
+   *
+   * @param idempotency null for a plain batch
+   */
+  Future<PublishedIds> publishBatch(List<PublishRequest> events, Idempotency idempotency);
+
+  /**
+   * Claims an idempotency key for a whole call, before any of its topics is published: succeeds
+   * when the key is new or was claimed with the same fingerprint (a retry); fails with 422
+   * {@code idempotency_key_reused} when it was claimed for another body. Kept for the ttl.
+   */
+  Future<Void> claimIdempotencyKey(Idempotency idempotency);
 
   /** Starts receiving the topic's events on this node; completes once live delivery is on. */
   Future<Void> subscribe(String topic);

@@ -61,6 +61,7 @@ public final class GatewayConfig {
     intValue(Setting.MAX_CURSORS, 1000, 100_000_000);
     intValue(Setting.MAX_DATA_BYTES, 1, 16 * 1024 * 1024);
     intValue(Setting.MAX_TOPICS, 1, 1024);
+    intValue(Setting.MAX_BATCH_EVENTS, 1, 10_000);
     longValue(Setting.HEARTBEAT_MS, 100, 3_600_000);
     longValue(Setting.RETRY_MS, 0, 86_400_000);
     intValue(Setting.CLIENT_QUEUE_BYTES, 1024, Integer.MAX_VALUE);

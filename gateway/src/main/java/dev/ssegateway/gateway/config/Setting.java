@@ -47,6 +47,8 @@ public enum Setting {
   PUBLISH_KEY("SSE_PUBLISH_KEY", null,
       "Static bearer key for POST /publish. Unset: a random key is generated and printed once in the log."),
   MAX_DATA_BYTES("SSE_MAX_DATA_BYTES", "65536", "Largest event data accepted by POST /publish, in UTF-8 bytes (413 above)."),
+  MAX_BATCH_EVENTS("SSE_MAX_BATCH_EVENTS", "100",
+      "Most events in one POST /publish batch (a JSON array); above it 413. The body limit still applies to the whole batch."),
   MAX_TOPICS("SSE_MAX_TOPICS", "16", "Most topics one connection may subscribe to."),
 
   CORS_ORIGINS("SSE_CORS_ORIGINS", null,

@@ -123,7 +123,8 @@ public final class HttpVerticle extends VerticleBase {
           .allowCredentials(true)
           .maxAgeSeconds(services.config().intValue(Setting.CORS_MAX_AGE_SECONDS))
           .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.OPTIONS))
-          .allowedHeaders(Set.of("Authorization", "Content-Type", "Last-Event-ID", "Cache-Control"));
+          .allowedHeaders(Set.of("Authorization", "Content-Type", "Last-Event-ID", "Cache-Control", "Idempotency-Key"))
+          .exposedHeaders(Set.of("Idempotent-Replayed", "Retry-After"));
       // Browsers send Origin on every POST, same-origin ones too: the gateway's own page must not
       // need to be listed. Vert.x's CorsHandler would refuse it with 403.
       router.route().handler(ctx -> {
@@ -138,6 +139,8 @@ public final class HttpVerticle extends VerticleBase {
     }
     router.get("/events").handler(new SubscribeHandler(services, loop));
     router.get("/presence").handler(new PresenceHandler(services, guards));
+    router.get("/history").handler(new HistoryHandler(services));
+    router.get("/openapi.yaml").handler(new OpenApiDocument());
     int maxData = services.config().intValue(Setting.MAX_DATA_BYTES);
     // JSON escaping can grow data up to six times (\\uXXXX); the parser enforces the real limit.
     long bodyLimit = maxData * 6L + 4096;

@@ -2,7 +2,9 @@ package dev.ssegateway.gateway.http;
 
 import dev.ssegateway.gateway.auth.Principal;
 import dev.ssegateway.gateway.config.Setting;
+import dev.ssegateway.publisher.Idempotency;
 import dev.ssegateway.publisher.InvalidInputException;
+import dev.ssegateway.publisher.PublishBatch;
 import dev.ssegateway.publisher.PublishRequest;
 import dev.ssegateway.publisher.PublishRequestParser;
 import io.vertx.core.Handler;
@@ -21,10 +23,14 @@ final class PublishHandler implements Handler<RoutingContext> {
 
   private final NodeServices services;
   private final int maxDataBytes;
+  private final int maxBatchEvents;
+  private final BatchPublish batchPublish;
 
   PublishHandler(NodeServices services) {
     this.services = services;
     this.maxDataBytes = services.config().intValue(Setting.MAX_DATA_BYTES);
+    this.maxBatchEvents = services.config().intValue(Setting.MAX_BATCH_EVENTS);
+    this.batchPublish = new BatchPublish(services);
   }
 
   @Override
@@ -41,18 +47,28 @@ final class PublishHandler implements Handler<RoutingContext> {
 
   /** @param principal the token's principal, or null when the publish key was used */
   private void parseAndPublish(RoutingContext ctx, String identity, Principal principal) {
-    PublishRequest request;
+    PublishBatch batch;
+    String key = ctx.request().getHeader(BatchPublish.KEY_HEADER);
     try {
-      request = PublishRequestParser.parse(PublishBody.of(ctx), maxDataBytes);
+      if (key != null) {
+        Idempotency.validateKey(key);
+      }
+      batch = PublishRequestParser.parseBatch(PublishBody.of(ctx), maxDataBytes, maxBatchEvents);
     } catch (InvalidInputException e) {
       refuse(ctx, e.status(), e.code(), e.getMessage());
       return;
     }
-    if (principal != null && !principal.mayPublish(request.topic())) {
-      refuse(ctx, 403, "forbidden_topic",
-          "The token does not grant publishing to " + request.topic());
+    for (String topic : batch.byTopic().keySet()) {
+      if (principal != null && !principal.mayPublish(topic)) {
+        refuse(ctx, 403, "forbidden_topic", "The token does not grant publishing to " + topic);
+        return;
+      }
+    }
+    if (batch.batch() || key != null) {
+      batchPublish.publish(ctx, batch, identity, key);
       return;
     }
+    PublishRequest request = batch.events().get(0);
     services.broker().publish(request).onComplete(ar -> {
       if (ar.succeeded()) {
         services.metrics().published();

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ssegateway.gateway.sse.EventId;
 import dev.ssegateway.gateway.testing.Gateways;
+import dev.ssegateway.publisher.Idempotency;
 import dev.ssegateway.publisher.InvalidInputException;
+import dev.ssegateway.publisher.PublishBatch;
+import dev.ssegateway.publisher.PublishedIds;
 import dev.ssegateway.publisher.PublishRequest;
 import dev.ssegateway.publisher.WireMessage;
 import java.util.ArrayList;
@@ -306,6 +309,120 @@ abstract class BrokerContractTest {
   }
 
   /** A listener that records what it receives, from any thread. */
+  private static PublishBatch batch(String topic, String... data) {
+    List<PublishRequest> events = new ArrayList<>();
+    for (String d : data) {
+      events.add(PublishRequest.of(topic, null, d));
+    }
+    return new PublishBatch(events, true);
+  }
+
+  private static Idempotency idempotency(String key, PublishBatch batch) {
+    return Idempotency.of("contract", key, batch, 60_000);
+  }
+
+  @Test
+  @DisplayName("publishBatch appends every event in order, with increasing ids, and delivers them live in order")
+  void batchAppendsInOrder() {
+    Broker b = broker();
+    String topic = topic();
+    Gateways.await(b.subscribe(topic));
+    PublishedIds published = Gateways.await(b.publishBatch(batch(topic, "a", "b", "c").events(), null));
+    assertThat(published.replayed()).isFalse();
+    List<EventId> ids = published.ids().stream().map(EventId::parse).toList();
+    assertThat(ids).hasSize(3);
+    assertThat(ids.get(1).isAfter(ids.get(0)) && ids.get(2).isAfter(ids.get(1))).isTrue();
+    assertThat(data(read(b, topic, EventId.ZERO, 10))).containsExactly("a", "b", "c");
+    recorder.await(m -> m.size() >= 3);
+    assertThat(recorder.messages()).extracting(WireMessage::id).containsExactlyElementsOf(published.ids());
+  }
+
+  @Test
+  @DisplayName("a batch with one invalid event publishes none of them")
+  void batchIsAllOrNothing() {
+    Broker b = broker();
+    String topic = topic();
+    List<PublishRequest> events = List.of(PublishRequest.of(topic, null, "ok"), PublishRequest.of(topic, "sse-x", "bad"));
+    assertThatThrownBy(() -> Gateways.await(b.publishBatch(events, null))).hasRootCauseInstanceOf(InvalidInputException.class);
+    HistoryPage page = read(b, topic, EventId.ZERO, 10);
+    assertThat(page.events()).isEmpty();
+    assertThat(page.head()).isEqualTo(EventId.ZERO);
+  }
+
+  @Test
+  @DisplayName("a batch larger than the history keeps its newest events, and reading from before it says gap")
+  void batchLargerThanHistoryTrims() {
+    Broker b = broker(3, 0);
+    String topic = topic();
+    EventId before = publish(b, topic, "before");
+    PublishedIds published = Gateways.await(b.publishBatch(batch(topic, "1", "2", "3", "4", "5").events(), null));
+    HistoryPage page = read(b, topic, before, 10);
+    assertThat(page.gap()).isTrue();
+    assertThat(data(page)).containsExactly("3", "4", "5");
+    HistoryPage fromSecond = read(b, topic, EventId.parse(published.ids().get(1)), 10);
+    assertThat(fromSecond.gap()).as("everything after the 2nd is kept").isFalse();
+  }
+
+  @Test
+  @DisplayName("with an idempotency record the same call again returns the first call's ids and publishes nothing")
+  void idempotentBatchReplays() {
+    Broker b = broker();
+    String topic = topic();
+    PublishBatch batch = batch(topic, "x", "y");
+    Idempotency idem = idempotency("key-1", batch);
+    PublishedIds first = Gateways.await(b.publishBatch(batch.events(), idem));
+    PublishedIds again = Gateways.await(b.publishBatch(batch.events(), idem));
+    assertThat(first.replayed()).isFalse();
+    assertThat(again.replayed()).isTrue();
+    assertThat(again.ids()).isEqualTo(first.ids());
+    assertThat(data(read(b, topic, EventId.ZERO, 10))).containsExactly("x", "y");
+  }
+
+  @Test
+  @DisplayName("the same record with another body is refused with 422 idempotency_key_reused, nothing published")
+  void reusedRecordIsRefused() {
+    Broker b = broker();
+    String topic = topic();
+    PublishBatch first = batch(topic, "x");
+    Gateways.await(b.publishBatch(first.events(), idempotency("key-2", first)));
+    PublishBatch other = batch(topic, "not x");
+    assertThatThrownBy(() -> Gateways.await(b.publishBatch(other.events(), idempotency("key-2", other))))
+        .hasRootCauseInstanceOf(InvalidInputException.class)
+        .rootCause().hasMessageContaining("different request body")
+        .satisfies(e -> assertThat(((InvalidInputException) e).status()).isEqualTo(422));
+    assertThat(data(read(b, topic, EventId.ZERO, 10))).containsExactly("x");
+  }
+
+  @Test
+  @DisplayName("twenty racing calls with one record publish once and all get the same ids")
+  void racingRetriesPublishOnce() {
+    Broker b = broker();
+    String topic = topic();
+    PublishBatch batch = batch(topic, "once", "only");
+    Idempotency idem = idempotency("key-3", batch);
+    List<io.vertx.core.Future<PublishedIds>> calls = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      calls.add(b.publishBatch(batch.events(), idem));
+    }
+    List<List<String>> ids = calls.stream().map(f -> Gateways.await(f).ids()).distinct().toList();
+    assertThat(ids).hasSize(1);
+    assertThat(calls.stream().filter(f -> !Gateways.await(f).replayed()).count()).isEqualTo(1);
+    assertThat(data(read(b, topic, EventId.ZERO, 10))).containsExactly("once", "only");
+  }
+
+  @Test
+  @DisplayName("claimIdempotencyKey: a new key and a retry pass, the key with another fingerprint is 422")
+  void claimIdempotencyKey() {
+    Broker b = broker();
+    PublishBatch one = batch(topic(), "1");
+    PublishBatch two = batch(topic(), "2");
+    Gateways.await(b.claimIdempotencyKey(idempotency("key-4", one)));
+    Gateways.await(b.claimIdempotencyKey(idempotency("key-4", one)));
+    assertThatThrownBy(() -> Gateways.await(b.claimIdempotencyKey(idempotency("key-4", two))))
+        .hasRootCauseInstanceOf(InvalidInputException.class);
+    Gateways.await(b.claimIdempotencyKey(idempotency("key-5", two)));
+  }
+
   protected static final class Recorder implements BrokerListener {
     private final List<String> topics = new CopyOnWriteArrayList<>();
     private final List<WireMessage> messages = new CopyOnWriteArrayList<>();

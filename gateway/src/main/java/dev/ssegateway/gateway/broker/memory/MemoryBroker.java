@@ -5,9 +5,14 @@ import dev.ssegateway.gateway.broker.BrokerListener;
 import dev.ssegateway.gateway.broker.HistoryPage;
 import dev.ssegateway.gateway.sse.EventId;
 import dev.ssegateway.publisher.EventFields;
+import dev.ssegateway.publisher.Idempotency;
+import dev.ssegateway.publisher.InvalidInputException;
 import dev.ssegateway.publisher.PublishRequest;
+import dev.ssegateway.publisher.PublishedIds;
 import dev.ssegateway.publisher.TopicNames;
 import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,6 +29,7 @@ public final class MemoryBroker implements Broker {
   private final long historyMaxAgeMs;
   private final Map<String, TopicHistory> histories = new ConcurrentHashMap<>();
   private final Set<String> subscribed = ConcurrentHashMap.newKeySet();
+  private final IdempotencyRecords records = new IdempotencyRecords();
   private volatile BrokerListener listener;
 
   public MemoryBroker(int historySize, long historyMaxAgeMs) {
@@ -57,6 +63,63 @@ public final class MemoryBroker implements Broker {
       }
       return Future.succeededFuture(id.toString());
     }
+  }
+
+  @Override
+  public Future<PublishedIds> publishBatch(List<PublishRequest> events, Idempotency idempotency) {
+    try {
+      if (events.isEmpty()) {
+        throw InvalidInputException.badRequest("empty_batch", "The batch holds no events.");
+      }
+      for (PublishRequest r : events) {
+        TopicNames.validate(r.topic());
+        EventFields.validateEventName(r.event());
+        EventFields.validateRetry(r.retryMs());
+        if (!r.topic().equals(events.get(0).topic())) {
+          throw new IllegalArgumentException("publishBatch takes events of one topic");
+        }
+      }
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    String topic = events.get(0).topic();
+    long now = System.currentTimeMillis();
+    dropIdleHistories(now);
+    TopicHistory history = histories.computeIfAbsent(topic, t -> new TopicHistory());
+    // Under the topic's lock: the record check, the appends and the record are one step, as in Redis.
+    synchronized (history) {
+      String recordKey = idempotency == null ? null : topic + "\n" + idempotency.recordId();
+      if (recordKey != null) {
+        IdempotencyRecords.Entry kept = records.get(recordKey, now);
+        if (kept != null) {
+          return kept.fingerprint().equals(idempotency.fingerprint())
+              ? Future.succeededFuture(new PublishedIds(kept.ids(), true))
+              : Future.failedFuture(Idempotency.reused());
+        }
+      }
+      List<String> ids = new ArrayList<>(events.size());
+      for (PublishRequest r : events) {
+        ids.add(history.append(r.event(), r.data(), r.retryMs(), r.close(), now, historySize, historyMaxAgeMs).toString());
+        if (subscribed.contains(topic) && listener != null) {
+          listener.onMessage(topic, history.last());
+        }
+      }
+      if (recordKey != null) {
+        records.putIfAbsent(recordKey,
+            new IdempotencyRecords.Entry(idempotency.fingerprint(), ids, now + idempotency.ttlMs()), now);
+      }
+      return Future.succeededFuture(new PublishedIds(ids, false));
+    }
+  }
+
+  @Override
+  public Future<Void> claimIdempotencyKey(Idempotency idempotency) {
+    long now = System.currentTimeMillis();
+    IdempotencyRecords.Entry previous = records.putIfAbsent("claim\n" + idempotency.recordId(),
+        new IdempotencyRecords.Entry(idempotency.fingerprint(), null, now + idempotency.ttlMs()), now);
+    return previous == null || previous.fingerprint().equals(idempotency.fingerprint())
+        ? Future.succeededFuture()
+        : Future.failedFuture(Idempotency.reused());
   }
 
   @Override

@@ -8,6 +8,8 @@ import dev.ssegateway.gateway.config.Setting;
 import dev.ssegateway.gateway.metrics.GatewayMetrics;
 import dev.ssegateway.gateway.sse.EventId;
 import dev.ssegateway.publisher.HistoryPolicy;
+import dev.ssegateway.publisher.Idempotency;
+import dev.ssegateway.publisher.PublishedIds;
 import dev.ssegateway.publisher.PublishRequest;
 import dev.ssegateway.publisher.PublisherOptions;
 import dev.ssegateway.publisher.RedisPublisher;
@@ -21,6 +23,7 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
+import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -170,6 +173,16 @@ public final class RedisBroker implements Broker {
   @Override
   public Future<String> publish(PublishRequest request) {
     return publisher.publish(request);
+  }
+
+  @Override
+  public Future<PublishedIds> publishBatch(List<PublishRequest> events, Idempotency idempotency) {
+    return publisher.publishBatch(events, idempotency);
+  }
+
+  @Override
+  public Future<Void> claimIdempotencyKey(Idempotency idempotency) {
+    return publisher.claimIdempotencyKey(idempotency);
   }
 
   @Override
